@@ -1,0 +1,1 @@
+"""ODPO catalogue features for CKAN."""

@@ -1,0 +1,21 @@
+"""Typed getters for the options declared in ``config_declaration.yaml``.
+
+The defaults repeat the declared ones so the getters also work while the
+plugin that declares an option is not loaded (e.g. between tests).
+"""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+SEARCH_BACKEND = "odpo.search.backend"
+SEARCH_STATEMENT_TIMEOUT = "odpo.search.statement_timeout"
+
+
+def search_backend() -> str:
+    """``postgres`` (embedded backend) or ``solr`` (CKAN's Solr path)."""
+    return str(tk.config.get(SEARCH_BACKEND, "postgres") or "postgres").strip()
+
+
+def search_statement_timeout() -> int:
+    """Upper bound of one search statement, in milliseconds."""
+    return int(tk.config.get(SEARCH_STATEMENT_TIMEOUT, 10000) or 10000)

@@ -1,0 +1,1 @@
+"""Embedded PostgreSQL search backend speaking CKAN's Solr contract."""

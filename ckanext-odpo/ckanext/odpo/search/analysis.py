@@ -1,0 +1,165 @@
+"""Text analysis shared by indexing and querying.
+
+The analysis mirrors what the production Solr configset does (see
+``config/solr``), so that a query behaves the same on both backends:
+
+* Unicode NFKC normalisation: full-width Latin and digits become half-width,
+  half-width katakana (ｶﾅ) becomes full-width (カナ);
+* runs of CJK characters (Han, Hiragana, Katakana, Hangul) become overlapping
+  character bigrams, as Solr's ``CJKBigramFilter`` does; every CJK character
+  is also indexed on its own, so a one-character query finds it;
+* other text is split into words on anything that is not a letter or digit,
+  and on letter/digit and lower/upper-case changes; at index time the
+  catenation of the parts is indexed as well (``Wi-Fi`` is found by ``wifi``);
+* words are lower-cased and accents folded; in stemmed fields English words
+  are reduced to their Porter stem, like CKAN's stock ``text`` field type.
+
+A query string is analysed the same way and matched as a phrase: ``水質``
+finds ``河川水質調査結果``, ``保育施設`` does not match ``保育`` and ``施設``
+that stand apart.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterator, NamedTuple
+
+import snowballstemmer
+
+_CJK_RANGES = (
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3041, 0x309F),  # Hiragana
+    (0x30A0, 0x30FF),  # Katakana (incl. ー)
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0x20000, 0x2FA1F),  # CJK extensions B..F, compatibility supplement
+)
+
+_SUBWORD_RE = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+_CASE_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+class Token(NamedTuple):
+    """One analysed term and its position (0-based) within its field value."""
+
+    position: int
+    term: str
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+def normalise(text: str) -> str:
+    """NFKC-normalise ``text`` (width and compatibility forms)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", folded)
+
+
+def _split_runs(text: str) -> Iterator[tuple[bool, str]]:
+    """Yield (is_cjk, run) for maximal runs of CJK and of other characters."""
+    start = 0
+    for index in range(1, len(text) + 1):
+        if index == len(text) or is_cjk(text[index]) != is_cjk(text[start]):
+            yield is_cjk(text[start]), text[start:index]
+            start = index
+
+
+def _word_parts(word: str, split_case: bool) -> list[str]:
+    parts: list[str] = []
+    for part in _SUBWORD_RE.findall(word):
+        if split_case:
+            parts.extend(p for p in _CASE_SPLIT_RE.split(part) if p)
+        else:
+            parts.append(part)
+    return parts
+
+
+def analyse(
+    text: str, *, stem: bool = False, index: bool = False, split_case: bool = True
+) -> list[Token]:
+    """Analyse ``text`` into positioned tokens.
+
+    Args:
+        text: the raw field value or query text.
+        stem: reduce English words to their Porter stem (CKAN's ``text`` type).
+        index: index-time analysis (adds CJK unigrams and catenated words);
+            query-time analysis leaves them out, so that a query is a phrase
+            of bigrams and parts.
+        split_case: split words on lower/upper-case changes.
+
+    Returns:
+        The tokens in order; several tokens may share a position.
+    """
+    tokens: list[Token] = []
+    position = 0
+    for cjk, run in _split_runs(normalise(text)):
+        if cjk:
+            position = _analyse_cjk(run, position, tokens, index)
+        else:
+            for word in run.split():
+                position = _analyse_word(word, position, tokens, stem, index, split_case)
+    return tokens
+
+
+def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool) -> int:
+    """Bigrams at the position of their first character; the next token
+    follows the last character, at query time as at index time, so a phrase
+    that continues after a CJK run keeps its distances."""
+    if len(run) == 1:
+        tokens.append(Token(position, run))
+        return position + 1
+    for offset in range(len(run) - 1):
+        tokens.append(Token(position + offset, run[offset : offset + 2]))
+        if index:
+            tokens.append(Token(position + offset, run[offset]))
+    if index:
+        tokens.append(Token(position + len(run) - 1, run[-1]))
+    return position + len(run)
+
+
+def _analyse_word(
+    word: str, position: int, tokens: list[Token], stem: bool, index: bool, split_case: bool
+) -> int:
+    parts = [_fold(p) for p in _word_parts(word, split_case)]
+    if not parts:
+        return position
+    if stem:
+        parts = [_stemmer.stemWord(p) for p in parts]
+    for offset, part in enumerate(parts):
+        tokens.append(Token(position + offset, part))
+    if index and len(parts) > 1:
+        catenated = "".join(_fold(p) for p in _word_parts(word, split_case))
+        if stem:
+            catenated = _stemmer.stemWord(catenated)
+        tokens.append(Token(position, catenated))
+    return position + len(parts)
+
+
+def terms(text: str, **options: bool) -> list[str]:
+    """The query-time terms of ``text`` in order."""
+    return [token.term for token in analyse(text, **options)]
+
+
+def phrase(text: str, *, stem: bool = False) -> list[tuple[int, str]]:
+    """The query-time terms of ``text`` with the distance of each from the
+    previous one (0 for the first): what a phrase query must find."""
+    tokens = analyse(text, stem=stem)
+    result: list[tuple[int, str]] = []
+    previous = None
+    for token in tokens:
+        result.append((0 if previous is None else token.position - previous, token.term))
+        previous = token.position
+    return result
