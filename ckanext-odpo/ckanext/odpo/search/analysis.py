@@ -20,6 +20,7 @@ that stand apart.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Iterator, NamedTuple
@@ -45,6 +46,14 @@ _CASE_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _stemmer = snowballstemmer.stemmer("english")
 
 
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """English Porter stem of a Latin word; other words are left as they are."""
+    if word.isascii() and word.isalpha():
+        return _stemmer.stemWord(word)
+    return word
+
+
 class Token(NamedTuple):
     """One analysed term and its position (0-based) within its field value."""
 
@@ -68,13 +77,15 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFC", folded)
 
 
+_CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
+_RUN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^{_CJK_CLASS}]+)")
+
+
 def _split_runs(text: str) -> Iterator[tuple[bool, str]]:
     """Yield (is_cjk, run) for maximal runs of CJK and of other characters."""
-    start = 0
-    for index in range(1, len(text) + 1):
-        if index == len(text) or is_cjk(text[index]) != is_cjk(text[start]):
-            yield is_cjk(text[start]), text[start:index]
-            start = index
+    for match in _RUN_RE.finditer(text):
+        cjk, other = match.groups()
+        yield (True, cjk) if cjk else (False, other)
 
 
 def _word_parts(word: str, split_case: bool) -> list[str]:
@@ -137,13 +148,13 @@ def _analyse_word(
     if not parts:
         return position
     if stem:
-        parts = [_stemmer.stemWord(p) for p in parts]
+        parts = [_stem(p) for p in parts]
     for offset, part in enumerate(parts):
         tokens.append(Token(position + offset, part))
     if index and len(parts) > 1:
         catenated = "".join(_fold(p) for p in _word_parts(word, split_case))
         if stem:
-            catenated = _stemmer.stemWord(catenated)
+            catenated = _stem(catenated)
         tokens.append(Token(position, catenated))
     return position + len(parts)
 

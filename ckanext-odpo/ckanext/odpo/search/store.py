@@ -138,7 +138,8 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         elif kind == "date":
             dates[name] = [as_date(name, value) for value in values]
         elif kind == "string":
-            strings[name] = [as_string(value) for value in values]
+            # distinct values: a facet counts documents, not occurrences
+            strings[name] = list(dict.fromkeys(as_string(value) for value in values))
 
     stored = {
         name: _stored_value(doc[name], name)
