@@ -40,7 +40,13 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-IGNORED_PARAMS = frozenset({"wt", "tie", "facet", "indent", "echoParams", "omitHeader", "spellcheck"})
+#: Accepted and without effect here: response format and tuning knobs, and
+#: CKAN's ``fq_list``/``extras``, which CKAN has already merged into ``fq``
+#: (Solr ignores them as unknown parameters too).
+IGNORED_PARAMS = frozenset({
+    "wt", "tie", "facet", "indent", "echoParams", "omitHeader", "spellcheck",
+    "fq_list", "extras",
+})
 SUPPORTED_PARAMS = IGNORED_PARAMS | {
     "q", "fq", "fl", "rows", "start", "sort", "df", "q.op", "defType", "qf", "mm",
     "facet.field", "facet.limit", "facet.mincount", "facet.sort", "facet.query",
