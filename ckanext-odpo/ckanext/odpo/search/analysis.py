@@ -30,7 +30,8 @@ import snowballstemmer
 _CJK_RANGES = (
     (0x3005, 0x3007),  # 々 〆 〇
     (0x3041, 0x309F),  # Hiragana
-    (0x30A0, 0x30FF),  # Katakana (incl. ー)
+    (0x30A1, 0x30FA),  # Katakana (not ゠ and the middle dot ・, which separate words)
+    (0x30FC, 0x30FF),  # ー ヽ ヾ ヿ
     (0x31F0, 0x31FF),  # Katakana phonetic extensions
     (0x3400, 0x4DBF),  # CJK extension A
     (0x4E00, 0x9FFF),  # CJK unified ideographs

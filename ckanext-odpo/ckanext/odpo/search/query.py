@@ -150,7 +150,7 @@ def parse(query: str, options: ParseOptions) -> Query:
         node = luqum_parser.parse(query)
     except (ParseError, ValueError) as error:
         raise QuerySyntaxError(f"Cannot parse '{query}': {error}") from error
-    return _Builder(options).level(node, field=None)
+    return _Builder(options).level(node, field=None) or MatchNone()
 
 
 _OPERATOR_WORDS = {"&&": "AND", "||": "OR"}
@@ -209,40 +209,47 @@ def _collect(node: tree.Item, conj: str | None, out: list[_Clause]) -> None:
     out.append(_Clause(conj, modifier, node))
 
 
+def add_clause(built: list[list], conj: str | None, modifier: str | None,
+               query: "Query | None", default_operator: str) -> None:
+    """Lucene's ``QueryParserBase.addClause``: the conjunction may change the
+    occurrence of the previous clause; a clause that analysed to nothing
+    (``query`` None) is then dropped, after that change."""
+    if built and conj == "AND" and built[-1][0] != MUST_NOT:
+        built[-1][0] = MUST
+    if built and default_operator == "AND" and conj == "OR" and built[-1][0] != MUST_NOT:
+        built[-1][0] = SHOULD
+    if query is None:
+        return
+    prohibited = modifier == "NOT"
+    if default_operator == "OR":
+        required = modifier == "REQ" or (conj == "AND" and not prohibited)
+    else:
+        required = not prohibited and conj != "OR"
+    built.append([MUST_NOT if prohibited else MUST if required else SHOULD, query])
+
+
 def occurrences(clauses: list[_Clause], default_operator: str) -> list[str]:
-    """Lucene's ``addClause`` rules, applied to a whole clause list."""
-    result: list[str] = []
+    """The occurrences Lucene gives a clause list (no clause dropped)."""
+    built: list[list] = []
     for clause in clauses:
-        if result and clause.conj == "AND" and result[-1] != MUST_NOT:
-            result[-1] = MUST
-        if result and default_operator == "AND" and clause.conj == "OR" and result[-1] != MUST_NOT:
-            result[-1] = SHOULD
-        prohibited = clause.modifier == "NOT"
-        if default_operator == "OR":
-            required = clause.modifier == "REQ" or (clause.conj == "AND" and not prohibited)
-        else:
-            required = not prohibited and clause.conj != "OR"
-        result.append(MUST_NOT if prohibited else MUST if required else SHOULD)
-    return result
+        add_clause(built, clause.conj, clause.modifier, MatchAll(), default_operator)
+    return [occur for occur, _ in built]
 
 
 class _Builder:
     def __init__(self, options: ParseOptions) -> None:
         self.options = options
 
-    def level(self, node: tree.Item, field: str | None) -> Query:
-        clauses = _flatten(node)
-        occurs = occurrences(clauses, self.options.default_operator)
-        built: list[tuple[str, Query]] = []
-        for occur, clause in zip(occurs, clauses):
+    def level(self, node: tree.Item, field: str | None) -> Query | None:
+        built: list[list] = []
+        for clause in _flatten(node):
             query = self.item(clause.node, field)
-            if query is not None:  # analysed to nothing: dropped, as Lucene does
-                built.append((occur, query))
+            add_clause(built, clause.conj, clause.modifier, query, self.options.default_operator)
         if not built:
-            return MatchNone()
+            return None
         if len(built) == 1 and built[0][0] != MUST_NOT:
             return built[0][1]
-        return BooleanQuery(tuple(built))
+        return BooleanQuery(tuple((occur, query) for occur, query in built))
 
     def item(self, node: tree.Item, field: str | None, boost: float = 1.0) -> Query | None:
         if isinstance(node, tree.Group):
@@ -275,8 +282,11 @@ class _Builder:
         if field is not None:
             raise QuerySyntaxError(f"Nested field query '{node}'")
         name = unescape(node.name)
-        if name == "*" and isinstance(node.expr, tree.Word) and node.expr.value == "*":
-            return MatchAll()
+        if name == "*":
+            expr = node.expr.expr if isinstance(node.expr, tree.Boost) else node.expr
+            if isinstance(expr, tree.Word) and expr.value == "*":
+                return MatchAll()
+            raise QuerySyntaxError(f"'{node}': only *:* may use the field name '*'")
         if name.startswith("_") and name in ("_query_", "_val_"):
             raise QuerySyntaxError("Magic fields are not supported")
         return self.item(node.expr, name)
@@ -293,13 +303,18 @@ class _Builder:
             return WildcardQuery(field, wildcard_unescape(raw), boost)
         return self._term(field, unescape(raw), phrase=False, boost=boost)
 
-    def _term(self, field: str | None, value: str, phrase: bool, boost: float) -> Query:
+    def _term(self, field: str | None, value: str, phrase: bool, boost: float) -> Query | None:
         if field is None and self.options.query_fields:
-            return DisjunctionQuery(
-                tuple(TermQuery(name, value, phrase, boost * weight)
-                      for name, weight in self.options.query_fields)
+            alternatives = tuple(
+                TermQuery(name, value, phrase, boost * weight)
+                for name, weight in self.options.query_fields
+                if not analyses_to_nothing(name, value)
             )
-        return TermQuery(field or self.options.default_field, value, phrase, boost)
+            return DisjunctionQuery(alternatives) if alternatives else None
+        name = field or self.options.default_field
+        if analyses_to_nothing(name, value):
+            return None
+        return TermQuery(name, value, phrase, boost)
 
     def _range(self, node: tree.Range, field: str | None) -> Query:
         if field is None:
@@ -308,7 +323,20 @@ class _Builder:
         return RangeQuery(field, low, high, bool(node.include_low), bool(node.include_high))
 
 
+def analyses_to_nothing(field: str, value: str) -> bool:
+    """A term of an analysed field that leaves no token (only punctuation):
+    Lucene drops such a clause."""
+    from . import analysis, schema
+
+    if field != "text" and schema.field_kind(field) not in ("text", "text_general"):
+        return False
+    return not analysis.terms(value)
+
+
 def _range_bound(node: tree.Item) -> str | None:
+    if isinstance(node, (tree.Prohibit, tree.Plus)) and isinstance(node.a, tree.Word):
+        sign = "-" if isinstance(node, tree.Prohibit) else ""
+        return sign + unescape(node.a.value)  # luqum reads "-1" as a prohibition
     if isinstance(node, tree.Word):
         return None if node.value == "*" else unescape(node.value)
     if isinstance(node, tree.Phrase):
