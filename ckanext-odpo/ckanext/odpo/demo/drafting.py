@@ -7,6 +7,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ckanext.odpo import vocabularies
+
 from . import licences
 from .plan import (
     PRIVATE_SECTOR,
@@ -72,11 +74,18 @@ class DatasetDraft:
     update_frequency: str
     resource_style: str
     resource_weight: int
-    municipality_code: str | None = None
+    themes: tuple[str, ...]
+    contact_name: str
+    contact_email: str
+    title_en: str | None = None
+    personal_data_class: str = "none"
+    spatial_municipality_codes: tuple[str, ...] = ()
+    temporal_start: datetime.date | None = None
+    temporal_end: datetime.date | None = None
     conforms_to: str | None = None
     year: int | None = None  # of a yearly series
     series_period: str | None = None  # 年 (calendar year) or 年度 (fiscal year)
-    publisher_terms: str | None = None
+    publisher_licence: str | None = None  # licence id of the publisher's open data
     price_plans: tuple[PricePlanOffer, ...] = ()
 
     @property
@@ -95,6 +104,15 @@ class DatasetDraft:
 
     def resource_capacity(self) -> int:
         return style_capacity(self.resource_style, self.resource_context())
+
+
+def series_coverage(
+    year: int, fiscal_year: bool
+) -> tuple[datetime.date, datetime.date | None]:
+    """First and last day of a series period; no last day while it runs."""
+    start = datetime.date(year, 4 if fiscal_year else 1, 1)
+    end = datetime.date(year + 1, start.month, 1) - datetime.timedelta(days=1)
+    return start, (end if end < REFERENCE_DATE else None)
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
@@ -136,7 +154,13 @@ def finish_draft(
     draft: DatasetDraft, access_tier: str, resource_count: int, rng: random.Random
 ) -> DatasetPlan:
     """Turn a draft into the dataset plan the loader creates."""
-    terms = licences.terms_for(draft.sector, access_tier, draft.publisher_terms)
+    licence_id = licences.licence_for(draft.sector, access_tier, draft.publisher_licence)
+    resources = resource_plans(
+        draft.resource_style,
+        draft.resource_context(),
+        resource_count,
+        with_sample=access_tier != vocabularies.OPEN_TIER,
+    )
     return DatasetPlan(
         name=draft.name,
         title=draft.title,
@@ -144,14 +168,22 @@ def finish_draft(
         sector=draft.sector,
         notes=_notes(draft, access_tier),
         tags=_tags(draft, access_tier),
-        license_id=licences.licence_id_for(terms),
+        license_id=licence_id,
         access_tier=access_tier,
         update_frequency=draft.update_frequency,
         last_data_update=last_data_update(draft, rng),
-        resources=resource_plans(draft.resource_style, draft.resource_context(), resource_count),
-        municipality_code=draft.municipality_code,
+        resources=resources,
+        themes=draft.themes,
+        personal_data_class=draft.personal_data_class,
+        secondary_distribution=licences.secondary_distribution_for(access_tier, licence_id),
+        contact_name=draft.contact_name,
+        contact_email=draft.contact_email,
+        title_en=draft.title_en,
+        spatial_municipality_codes=draft.spatial_municipality_codes,
+        temporal_start=draft.temporal_start,
+        temporal_end=draft.temporal_end,
         conforms_to=draft.conforms_to,
-        price_plans=draft.price_plans if access_tier == "paid" else (),
+        price_plans=draft.price_plans if access_tier == vocabularies.PAID_TIER else (),
     )
 
 

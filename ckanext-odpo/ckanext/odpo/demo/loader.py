@@ -6,31 +6,39 @@ name; what already exists is left as it is, what was deleted is restored.
 Each dataset is created with its resources by one ``package_create``, which
 commits and indexes it. ``defer_commit`` is not used: in CKAN 2.12 it skips
 the search indexing as well as the commit, and the commit is the cheap part.
+
+The ODPO metadata travels as the first-class fields of the ODPO scheming
+schemas (``schemas/dataset.yaml``, ``schemas/organization.yaml``), so the
+``scheming_datasets`` and ``scheming_organizations`` plugins must be loaded,
+with CKAN's licence register being ODPO's harmonised one.
 """
 from __future__ import annotations
 
-import json
+import datetime
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-from .plan import CataloguePlan, DatasetPlan, OrganisationPlan
-
-#: Dataset extras carrying ODPO metadata until the scheming schema turns them
-#: into first-class fields under the same keys.
-ODPO_DATASET_FIELDS = (
-    "access_tier",
-    "update_frequency",
-    "last_data_update",
-    "municipality_code",
-    "conforms_to",
-    "price_plans",
+from .plan import (
+    CataloguePlan,
+    DatasetPlan,
+    OrganisationPlan,
+    PricePlanOffer,
+    ResourcePlan,
 )
 
+#: Plugins whose schemas define the fields the loader writes.
+REQUIRED_PLUGINS = ("scheming_datasets", "scheming_organizations")
+
 ProgressCallback = Callable[[int], None]
+
+
+class SchemaNotLoaded(RuntimeError):
+    """The ODPO scheming schemas are not active, so ODPO fields would be lost."""
 
 
 @dataclass
@@ -53,65 +61,87 @@ def organization_data_dict(organisation: OrganisationPlan) -> dict[str, Any]:
         "name": organisation.name,
         "title": organisation.title,
         "description": organisation.description,
-        "extras": _extras(
-            {
-                "provider_type": organisation.provider_type,
-                "municipality_code": organisation.municipality_code,
-            }
-        ),
+        "provider_type": organisation.provider_type,
+        "municipality_code": organisation.municipality_code,
+        "contact_email": organisation.contact_email,
+        "website": organisation.website,
     }
 
 
 def dataset_data_dict(dataset: DatasetPlan) -> dict[str, Any]:
     """The ``package_create`` payload of a planned dataset, resources included."""
-    return {
+    data_dict: dict[str, Any] = {
         "name": dataset.name,
         "title": dataset.title,
         "owner_org": dataset.owner_org,
         "notes": dataset.notes,
         "license_id": dataset.license_id,
         "tags": [{"name": tag} for tag in dataset.tags],
-        "resources": [
-            {
-                "name": resource.name,
-                "url": resource.url,
-                "format": resource.format,
-                "description": resource.description,
-            }
-            for resource in dataset.resources
-        ],
-        "extras": _extras(_odpo_fields(dataset)),
-    }
-
-
-def _odpo_fields(dataset: DatasetPlan) -> dict[str, str | None]:
-    price_plans = [
-        {
-            "name": plan.name,
-            "price_jpy": plan.price_jpy,
-            "period": plan.period,
-            "delivery": plan.delivery,
-        }
-        for plan in dataset.price_plans
-    ]
-    return {
         "access_tier": dataset.access_tier,
         "update_frequency": dataset.update_frequency,
         "last_data_update": dataset.last_data_update.isoformat(),
-        "municipality_code": dataset.municipality_code,
+        "theme": list(dataset.themes),
+        "personal_data_class": dataset.personal_data_class,
+        "secondary_distribution": dataset.secondary_distribution,
+        "contact_name": dataset.contact_name,
+        "contact_email": dataset.contact_email,
+        "resources": [_resource(resource) for resource in dataset.resources],
+    }
+    optional: dict[str, Any] = {
+        "title_en": dataset.title_en,
+        "spatial_municipality_codes": list(dataset.spatial_municipality_codes) or None,
+        "price_plans": [_price_plan(offer) for offer in dataset.price_plans] or None,
+        "temporal_start": _iso(dataset.temporal_start),
+        "temporal_end": _iso(dataset.temporal_end),
         "conforms_to": dataset.conforms_to,
-        "price_plans": json.dumps(price_plans, ensure_ascii=False) if price_plans else None,
+    }
+    data_dict.update({key: value for key, value in optional.items() if value is not None})
+    return data_dict
+
+
+def _price_plan(offer: PricePlanOffer) -> dict[str, Any]:
+    return {
+        "name": offer.name,
+        "price_jpy": offer.price_jpy,
+        "period": offer.period,
+        "delivery": offer.delivery,
     }
 
 
-def _extras(fields: dict[str, str | None]) -> list[dict[str, str]]:
-    return [{"key": key, "value": value} for key, value in fields.items() if value is not None]
+def _resource(resource: ResourcePlan) -> dict[str, Any]:
+    resource_dict: dict[str, Any] = {
+        "name": resource.name,
+        "url": resource.url,
+        "format": resource.format,
+        "description": resource.description,
+        "is_sample": resource.is_sample,
+    }
+    if resource.sample_of:
+        resource_dict["sample_of"] = resource.sample_of
+    return resource_dict
+
+
+def _iso(date: datetime.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+def require_odpo_schemas() -> None:
+    """Refuse to load while the fields of the ODPO schemas would be dropped."""
+    missing = [name for name in REQUIRED_PLUGINS if not p.plugin_loaded(name)]
+    if missing:
+        raise SchemaNotLoaded(
+            "the demo catalogue needs the ODPO scheming schemas: add "
+            f"{' '.join(missing)} to ckan.plugins and set scheming.dataset_schemas = "
+            "ckanext.odpo_schemas:dataset.yaml, scheming.organization_schemas = "
+            "ckanext.odpo_schemas:organization.yaml"
+        )
 
 
 class CatalogueLoader:
     """Creates a :class:`CataloguePlan` as the site user (a sysadmin)."""
 
     def __init__(self, user_name: str | None = None) -> None:
+        require_odpo_schemas()
         self.user_name = user_name or tk.get_action("get_site_user")(
             {"ignore_auth": True}, {}
         )["name"]

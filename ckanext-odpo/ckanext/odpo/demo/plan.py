@@ -16,9 +16,11 @@ class OrganisationPlan:
     name: str
     title: str
     description: str
-    provider_type: str
+    provider_type: str  # a value of vocabularies.PROVIDER_TYPES
     municipality_code: str
     sector: str
+    contact_email: str
+    website: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class ResourcePlan:
     url: str
     format: str
     description: str
+    is_sample: bool = False
+    sample_of: str | None = None  # name of the resource the sample illustrates
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,15 @@ class DatasetPlan:
     update_frequency: str
     last_data_update: datetime.date
     resources: tuple[ResourcePlan, ...]
-    municipality_code: str | None = None
+    themes: tuple[str, ...]
+    personal_data_class: str
+    secondary_distribution: str
+    contact_name: str
+    contact_email: str
+    title_en: str | None = None
+    spatial_municipality_codes: tuple[str, ...] = ()
+    temporal_start: datetime.date | None = None
+    temporal_end: datetime.date | None = None
     conforms_to: str | None = None
     price_plans: tuple[PricePlanOffer, ...] = ()
 

@@ -1,6 +1,7 @@
 """Datasets of the private companies: mostly paid or restricted data products."""
 from __future__ import annotations
 
+import datetime
 import random
 from collections.abc import Iterator, Sequence
 
@@ -24,7 +25,13 @@ def company_organisation(company: Company) -> OrganisationPlan:
         provider_type=PRIVATE_COMPANY,
         municipality_code=company.head_office,
         sector=PRIVATE_SECTOR,
+        contact_email=_data_desk_email(company),
+        website=f"https://www.{company.name}.example.jp/",
     )
+
+
+def _data_desk_email(company: Company) -> str:
+    return f"data@{company.name}.example.jp"
 
 
 def private_drafts(
@@ -64,7 +71,13 @@ def _draft(
         update_frequency=product.update_frequency,
         resource_style="sample",
         resource_weight=product.resource_weight,
-        municipality_code=product.coverage,
+        themes=product.themes,
+        contact_name=f"{company.title} データ提供窓口",
+        contact_email=_data_desk_email(company),
+        title_en=None if offer.qualifier else product.title_en,
+        personal_data_class=product.personal_data_class,
+        spatial_municipality_codes=(product.coverage,) if product.coverage else (),
+        temporal_start=datetime.date(product.data_since, 1, 1),
         price_plans=tuple(_priced(plan, price_factor) for plan in product.price_plans),
     )
 

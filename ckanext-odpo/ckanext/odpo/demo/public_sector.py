@@ -4,7 +4,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 
-from .drafting import REFERENCE_DATE, DatasetDraft, split_sentences
+from .drafting import (
+    FISCAL_YEAR,
+    REFERENCE_DATE,
+    DatasetDraft,
+    series_coverage,
+    split_sentences,
+)
 from .plan import PUBLIC_SECTOR, OrganisationPlan
 from .shape import apportion
 from .tables import DemoTables, PublicBody, PublicDatasetType, Variant
@@ -13,6 +19,26 @@ from .tables import DemoTables, PublicBody, PublicDatasetType, Variant
 FIRST_SERIES_YEAR = 2010
 
 STANDARD_TAG = "自治体標準ODS"
+
+#: The office answering for a dataset, by its first theme (contact_name).
+THEME_OFFICES = {
+    "administration": "総務部 情報政策課",
+    "population": "総務部 統計課",
+    "disaster_prevention": "危機管理室",
+    "health_welfare": "健康福祉部 福祉総務課",
+    "childcare_education": "こども未来部 子育て支援課",
+    "tourism_culture": "都市魅力部 観光振興課",
+    "transport": "都市整備部 交通政策課",
+    "environment": "環境部 環境政策課",
+    "industry_economy": "商工労働部 産業振興課",
+    "infrastructure": "都市整備部 都市計画課",
+    "weather": "危機管理室",
+    "public_facilities": "総務部 資産経営課",
+    "daily_life": "環境部 ごみ減量推進課",
+    "employment": "商工労働部 雇用推進課",
+    "agriculture": "環境農林水産部 農政課",
+    "housing_land": "都市整備部 住宅政策課",
+}
 
 
 def body_organisation(body: PublicBody) -> OrganisationPlan:
@@ -23,7 +49,13 @@ def body_organisation(body: PublicBody) -> OrganisationPlan:
         provider_type=body.provider_type,
         municipality_code=body.municipality_code,
         sector=PUBLIC_SECTOR,
+        contact_email=_opendata_email(body),
+        website=f"https://www.{body.name}.example.jp/",
     )
+
+
+def _opendata_email(body: PublicBody) -> str:
+    return f"opendata@{body.name}.example.jp"
 
 
 def public_drafts(
@@ -81,6 +113,9 @@ def _draft(
     year: int | None,
 ) -> DatasetDraft:
     closed = year is not None and year < REFERENCE_DATE.year
+    temporal_start, temporal_end = (
+        series_coverage(year, dataset_type.series_period == FISCAL_YEAR) if year else (None, None)
+    )
     return DatasetDraft(
         name=_dataset_name(body, dataset_type, variant, year),
         title=_title(body, dataset_type, variant, year),
@@ -93,11 +128,17 @@ def _draft(
         update_frequency="irregular" if closed else dataset_type.update_frequency,
         resource_style=dataset_type.resource_style,
         resource_weight=dataset_type.resource_weight,
-        municipality_code=body.municipality_code,
+        themes=dataset_type.themes,
+        contact_name=f"{body.title} {THEME_OFFICES[dataset_type.themes[0]]}",
+        contact_email=_opendata_email(body),
+        title_en=_title_en(body, dataset_type, variant, year),
+        spatial_municipality_codes=(body.municipality_code,),
+        temporal_start=temporal_start,
+        temporal_end=temporal_end,
         conforms_to=dataset_type.conforms_to,
         year=year,
         series_period=dataset_type.series_period,
-        publisher_terms=body.licence,
+        publisher_licence=body.licence,
     )
 
 
@@ -126,6 +167,22 @@ def _title(
     if year:
         qualifiers.append(f"{year}{dataset_type.series_period}")
     return f"{title}（{'・'.join(qualifiers)}）" if qualifiers else title
+
+
+def _title_en(
+    body: PublicBody, dataset_type: PublicDatasetType, variant: Variant | None, year: int | None
+) -> str | None:
+    """e.g. "Public toilets, Suita City", "Street crime, Osaka Prefecture (bag
+    snatching, 2024)"; none where the type or variant has no English name."""
+    if dataset_type.title_en is None or (variant is not None and variant.label_en is None):
+        return None
+    title = dataset_type.title_en
+    if not dataset_type.title_has_body:
+        title = f"{title}, {body.title_en}"
+    qualifiers = [variant.label_en] if variant and variant.label_en else []
+    if year:
+        qualifiers.append(f"FY{year}" if dataset_type.series_period == FISCAL_YEAR else str(year))
+    return f"{title} ({', '.join(qualifiers)})" if qualifiers else title
 
 
 def _remarks(

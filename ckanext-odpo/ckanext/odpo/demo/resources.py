@@ -2,6 +2,14 @@
 
 A style lists, in order, the resources a dataset of that kind would carry;
 a dataset allotted ``n`` resources gets the first ``n``.
+
+Samples (``is_sample``): the private-sector style starts with a sample of the
+data product, and its second resource is the product data the sample
+illustrates (``sample_of``). A registered or restricted public dataset with
+two resources or more gets a sample in place of its last resource, cut from
+its first data resource (not documentation), so that the published resource
+counts stay exact; a non-open dataset with a single resource has no room for
+one.
 """
 from __future__ import annotations
 
@@ -15,6 +23,10 @@ RESOURCE_HOST = "https://data.example.jp"
 MAX_RESOURCES_PER_DATASET = 24
 
 _FILE_EXTENSIONS = {"CSV": "csv", "XLSX": "xlsx", "JSON": "json", "PDF": "pdf"}
+#: Formats of resources holding the data itself (not its documentation).
+DATA_FORMATS = ("CSV", "XLSX", "JSON", "API")
+#: Name suffix of each format, as in 「サンプルデータ（Excel）」.
+_FORMAT_LABELS = {"CSV": "CSV", "XLSX": "Excel", "JSON": "JSON"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class ResourceTemplate:
     name: str
     format: str
     description: str
+    is_sample: bool = False
 
 
 def _list_style(context: ResourceContext) -> list[ResourceTemplate]:
@@ -122,14 +135,18 @@ def _realtime_style(context: ResourceContext) -> list[ResourceTemplate]:
 
 def _sample_style(context: ResourceContext) -> list[ResourceTemplate]:
     offered = [
-        ResourceTemplate("サンプルデータ（CSV）", "CSV", "データ仕様を確認できるサンプルです。"),
+        ResourceTemplate(
+            "サンプルデータ（CSV）", "CSV", "データ仕様を確認できるサンプルです。", is_sample=True
+        ),
+        ResourceTemplate("提供データ（JSON）", "JSON", "契約者向けの提供データです。"),
         ResourceTemplate("データ仕様書", "PDF", "項目定義、提供範囲、更新方法の説明です。"),
         ResourceTemplate("提供API", "API", "契約者向けのデータ提供APIです。"),
-        ResourceTemplate("提供データ（JSON）", "JSON", "契約者向けの提供データです。"),
         ResourceTemplate("提供データ（Excel）", "XLSX", "契約者向けの集計表です。"),
     ]
     samples = [
-        ResourceTemplate(f"サンプルデータ{number}（CSV）", "CSV", f"サンプルデータ{number}です。")
+        ResourceTemplate(
+            f"サンプルデータ{number}（CSV）", "CSV", f"サンプルデータ{number}です。", is_sample=True
+        )
         for number in range(2, MAX_RESOURCES_PER_DATASET)
     ]
     return offered + samples
@@ -150,17 +167,45 @@ def style_capacity(style: str, context: ResourceContext) -> int:
     return min(MAX_RESOURCES_PER_DATASET, len(RESOURCE_STYLES[style](context)))
 
 
-def resource_plans(style: str, context: ResourceContext, count: int) -> tuple[ResourcePlan, ...]:
-    """The first ``count`` resources of ``style`` for the dataset in ``context``."""
+def resource_plans(
+    style: str, context: ResourceContext, count: int, with_sample: bool = False
+) -> tuple[ResourcePlan, ...]:
+    """The first ``count`` resources of ``style`` for the dataset in ``context``;
+    ``with_sample``: make sure one of them is a sample, if there is room."""
     templates = RESOURCE_STYLES[style](context)[:count]
+    if with_sample and not any(template.is_sample for template in templates):
+        source = _illustrated_resource(templates[:-1])
+        if source is not None:
+            templates[-1] = _sample_of(source)
+    target = _illustrated_resource(templates)
     return tuple(
         ResourcePlan(
             name=template.name,
             url=resource_url(context.dataset_name, position, template.format),
             format=template.format,
             description=template.description,
+            is_sample=template.is_sample,
+            sample_of=target.name if template.is_sample and target else None,
         )
         for position, template in enumerate(templates, start=1)
+    )
+
+
+def _sample_of(template: ResourceTemplate) -> ResourceTemplate:
+    """A small sample cut from the resource ``template`` (JSON for an API)."""
+    file_format = template.format if template.format in _FORMAT_LABELS else "JSON"
+    return ResourceTemplate(
+        name=f"サンプルデータ（{_FORMAT_LABELS[file_format]}）",
+        format=file_format,
+        description=f"「{template.name}」の先頭部分を切り出したサンプルです。項目と形式を確認できます。",
+        is_sample=True,
+    )
+
+
+def _illustrated_resource(templates: list[ResourceTemplate]) -> ResourceTemplate | None:
+    """The data resource the dataset's samples illustrate: its first one."""
+    return next(
+        (t for t in templates if not t.is_sample and t.format in DATA_FORMATS), None
     )
 
 

@@ -7,22 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from ckanext.odpo import vocabularies
 
 TABLE_FOLDER = Path(__file__).parent
 
 # provider_type values of organisations
-PREFECTURE = "都道府県"
-PRIVATE_COMPANY = "民間企業"
+PREFECTURE = vocabularies.PREFECTURE_PROVIDER
+PRIVATE_COMPANY = "company"
 
 
 @dataclass(frozen=True)
 class PublicBody:
     name: str
     title: str
+    title_en: str
     municipality_code: str
     provider_type: str
     dataset_weight: int
-    licence: str
+    licence: str  # id in the harmonised licence register
     description: str
 
     @property
@@ -51,6 +53,7 @@ class Company:
 class Variant:
     key: str
     label: str
+    label_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,10 @@ class PublicDatasetType:
     title: str
     scope: str
     tags: tuple[str, ...]
+    themes: tuple[str, ...]
     update_frequency: str
     notes: str
+    title_en: str | None = None
     conforms_to: str | None = None
     series_period: str | None = None
     series_lag: int = 0
@@ -88,9 +93,13 @@ class PrivateProduct:
     key: str
     title: str
     tags: tuple[str, ...]
+    themes: tuple[str, ...]
     update_frequency: str
     notes: str
     price_plans: tuple[PricePlan, ...]
+    data_since: int  # first year of data
+    personal_data_class: str = "none"
+    title_en: str | None = None
     coverage: str | None = None
     resource_weight: int = 3
 
@@ -119,6 +128,7 @@ def _dataset_type(row: dict[str, Any]) -> PublicDatasetType:
     variants = tuple(Variant(**variant) for variant in row.pop("variants", []))
     return PublicDatasetType(
         tags=tuple(row.pop("tags")),
+        themes=tuple(row.pop("themes")),
         series_period=series["period"] if series else None,
         series_lag=series.get("lag", 0) if series else 0,
         variants=variants,
@@ -128,7 +138,9 @@ def _dataset_type(row: dict[str, Any]) -> PublicDatasetType:
 
 def _product(row: dict[str, Any]) -> PrivateProduct:
     plans = tuple(PricePlan(**plan) for plan in row.pop("price_plans"))
-    return PrivateProduct(tags=tuple(row.pop("tags")), price_plans=plans, **row)
+    return PrivateProduct(
+        tags=tuple(row.pop("tags")), themes=tuple(row.pop("themes")), price_plans=plans, **row
+    )
 
 
 @functools.cache
@@ -140,7 +152,7 @@ def demo_tables() -> DemoTables:
     return DemoTables(
         public_bodies=tuple(PublicBody(**row) for row in organisations["public_bodies"]),
         companies=tuple(_company(row) for row in organisations["companies"]),
-        standards=dict(public_datasets["standards"]),
+        standards=vocabularies.labels_of(vocabularies.STANDARD_DATASETS),
         dataset_types=tuple(_dataset_type(row) for row in public_datasets["dataset_types"]),
         products={row["key"]: _product(row) for row in products},
     )
