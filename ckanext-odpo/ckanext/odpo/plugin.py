@@ -6,19 +6,54 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-
+from ckan.lib.plugins import DefaultTranslation
+from ckanext.odpo import helpers as odpo_helpers
+from ckanext.odpo.indexing import index_document
+from ckanext.odpo.licences.ckan_list import register_licences
 from ckanext.odpo.search import patch as search_patch
 
 
-class OdpoPlugin(p.SingletonPlugin):
-    """Catalogue features of ODPO (CLI, demo catalogue, ...)."""
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
+class OdpoPlugin(p.SingletonPlugin, DefaultTranslation):
+    """Catalogue features of ODPO (CLI, demo catalogue, schemas, pages, ...)."""
 
     p.implements(p.IClick)
+    p.implements(p.IConfigurer)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.ITranslation)
 
     def get_commands(self) -> list[Any]:
         from ckanext.odpo.cli import get_commands
 
         return get_commands()
+
+    # IConfigurer
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "odpo")
+        register_licences(config)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return odpo_helpers.add_dataset_facets(facets_dict)
+
+    # IPackageController
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return index_document(pkg_dict)
+
+    def after_dataset_search(
+        self, search_results: dict[str, Any], search_params: dict[str, Any]
+    ) -> dict[str, Any]:
+        odpo_helpers.label_search_facets(search_results.get("search_facets") or {})
+        return search_results
 
 
 @tk.blanket.config_declarations
