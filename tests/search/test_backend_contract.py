@@ -167,3 +167,27 @@ class TestDismaxParsing:
 
     def test_options_default(self) -> None:
         assert ParseOptions().default_operator == "OR"
+
+
+@pytest.mark.usefixtures("clean_db", "clean_index")
+class TestResultCache:
+    def test_repeated_search_is_served_from_cache_until_a_write(self) -> None:
+        from ckanext.odpo.search.connection import RESULT_CACHE
+
+        factories.Dataset(title="公園一覧")
+        first = helpers.call_action("package_search", q="公園")
+        hits = RESULT_CACHE.hits
+        again = helpers.call_action("package_search", q="公園")
+        assert RESULT_CACHE.hits == hits + 1
+        assert again["count"] == first["count"] == 1
+
+        factories.Dataset(title="府営公園一覧")
+        after_write = helpers.call_action("package_search", q="公園")
+        assert after_write["count"] == 2
+
+    def test_cached_result_keeps_the_requested_fields(self) -> None:
+        factories.Dataset(name="parks", title="公園一覧")
+        names = helpers.call_action("package_search", q="公園", fl=["name"])["results"]
+        full = helpers.call_action("package_search", q="公園")["results"]
+        assert names == [{"name": "parks"}]
+        assert full[0]["name"] == "parks" and "resources" in full[0]

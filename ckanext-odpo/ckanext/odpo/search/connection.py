@@ -8,8 +8,10 @@ right after ``package_create`` sees the dataset.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+from collections import OrderedDict
 import logging
 import time
 from typing import Any, Callable, Iterable, TypeVar
@@ -54,8 +56,15 @@ SUPPORTED_PARAMS = IGNORED_PARAMS | {
 
 COLUMNS = (
     "index_id", "id", "site_id", "document", "strings", "numbers", "dates", "present",
-    "search_tsv", "field_tsv", "metadata_modified", "metadata_created", "title_string",
+    "search_tsv", "field_tsv", "title_tsv", "notes_tsv", "metadata_modified",
+    "metadata_created", "title_string",
+    *(name for name in store.SCALAR_COLUMNS if name not in ("site_id", "id")),
+    *store.ARRAY_COLUMNS,
 )
+TSVECTOR_COLUMNS = ("search_tsv", "field_tsv", "title_tsv", "notes_tsv")
+JSONB_COLUMNS = ("document", "strings", "numbers", "dates")
+#: Rows per INSERT statement when indexing in bulk.
+UPSERT_BATCH = 200
 
 
 class PostgresSearchConnection:
@@ -78,6 +87,7 @@ class PostgresSearchConnection:
             raise pysolr.SolrError(str(error)) from error
         if rows:
             self._run(lambda conn: _upsert(conn, rows))
+            self._bump_generation()
         return ""
 
     def delete(self, id: str | list[str] | None = None, q: str | None = None,
@@ -92,7 +102,12 @@ class PostgresSearchConnection:
             condition = self._condition(q, {"q.op": "OR"})
             statement = f"DELETE FROM {store.TABLE} AS d WHERE {condition.sql}"
             self._run(lambda conn: conn.exec_driver_sql(statement, tuple(condition.params)))
+        self._bump_generation()
         return ""
+
+    def _bump_generation(self) -> None:
+        """After a committed write: results cached before it are out of date."""
+        self._run(lambda conn: conn.exec_driver_sql(f"SELECT nextval('{GENERATION}')"))
 
     def commit(self, **_: Any) -> str:
         return ""
@@ -118,8 +133,8 @@ class PostgresSearchConnection:
                 f"Unsupported search parameters for the embedded backend: {unsupported}")
         try:
             statement = SearchStatement(q or "*:*", params)
-            hits, docs, facet_fields, facet_queries = self._run(statement.execute,
-                                                                  timeout=True)
+            hits, docs, facet_fields, facet_queries = self._run(
+                lambda conn: RESULT_CACHE.fetch(conn, statement), timeout=True)
         except QuerySyntaxError as error:
             raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: {error}") from error
         if self.decode_dates:
@@ -151,6 +166,8 @@ class PostgresSearchConnection:
                     if timeout:
                         conn.exec_driver_sql(
                             f"SET LOCAL statement_timeout = {int(self.statement_timeout_ms)}")
+                        # short statements: JIT compilation costs more than it saves
+                        conn.exec_driver_sql("SET LOCAL jit = off")
                     return work(conn)
             except ProgrammingError as error:
                 if attempt == 1 and _is_missing_table(error):
@@ -193,20 +210,24 @@ def upgrade_index_table(revision: str = "head") -> None:
 
 
 def _upsert(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
-    names = ", ".join(COLUMNS)
-    values = ", ".join(
-        "%s::tsvector" if name in ("search_tsv", "field_tsv")
-        else "%s::jsonb" if name in ("document", "strings", "numbers", "dates")
+    """Insert or replace rows, many per statement (the last of a duplicate wins)."""
+    unique = list({row["index_id"]: row for row in rows}.values())
+    placeholders = "(" + ", ".join(
+        "%s::tsvector" if name in TSVECTOR_COLUMNS
+        else "%s::jsonb" if name in JSONB_COLUMNS
         else "%s" for name in COLUMNS
-    )
+    ) + ")"
+    names = ", ".join(COLUMNS)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COLUMNS if name != "index_id")
-    statement = (
-        f"INSERT INTO {store.TABLE} ({names}) VALUES ({values}) "
-        f"ON CONFLICT (index_id) DO UPDATE SET {updates}, indexed_seq = "
-        f"nextval(pg_get_serial_sequence('{store.TABLE}', 'indexed_seq'))"
-    )
-    for row in rows:
-        conn.exec_driver_sql(statement, tuple(row[name] for name in COLUMNS))
+    for start in range(0, len(unique), UPSERT_BATCH):
+        batch = unique[start:start + UPSERT_BATCH]
+        statement = (
+            f"INSERT INTO {store.TABLE} ({names}) VALUES {', '.join([placeholders] * len(batch))} "
+            f"ON CONFLICT (index_id) DO UPDATE SET {updates}, indexed_seq = "
+            f"nextval(pg_get_serial_sequence('{store.TABLE}', 'indexed_seq'))"
+        )
+        params = tuple(row[name] for row in batch for name in COLUMNS)
+        conn.exec_driver_sql(statement, params)
 
 
 # -- query assembly -----------------------------------------------------------
@@ -287,6 +308,42 @@ def parse_main_query(q: str, params: dict[str, Any]) -> Query:
     raise QuerySyntaxError(f"Unknown query parser '{def_type}'")
 
 
+GENERATION = f"{store.TABLE}_generation"
+
+
+class ResultCache:
+    """Recent search results of this process, valid while the index has not
+    been written to since (checked on every search: one sequence read)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self.entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def fetch(self, conn: sa.engine.Connection, statement: "SearchStatement") -> Any:
+        generation = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION}").scalar()
+        sql, params, facet_names, facet_queries = statement.sql()
+        # the SQL does not depend on ``fl``: the returned fields are part of the key
+        key = (generation, sql, tuple(map(str, params)), repr(statement.fields))
+        if key in self.entries:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            return copy.deepcopy(self.entries[key])
+        self.misses += 1
+        result = statement.execute(conn)
+        self.entries[key] = copy.deepcopy(result)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+        return result
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+RESULT_CACHE = ResultCache()
+
+
 class SearchStatement:
     """One search: the SQL for hits, the page of documents and the facets."""
 
@@ -299,10 +356,16 @@ class SearchStatement:
         self.filters = [parse_standard(fq, params) for fq in _list(params.get("fq"))]
         self.fields = _field_list(params.get("fl"))
         self.sort = parse_sort(str(params.get("sort") or "score desc"))
+        self._sql: tuple[str, list[Any], list[str], list[str]] | None = None
+
+    def sql(self) -> tuple[str, list[Any], list[str], list[str]]:
+        if self._sql is None:
+            self._sql = self._statement()
+        return self._sql
 
     def execute(self, conn: sa.engine.Connection) -> tuple[int, list[dict[str, Any]],
                                                          dict[str, list[Any]], dict[str, int]]:
-        sql, sql_params, facet_names, facet_queries = self._statement()
+        sql, sql_params, facet_names, facet_queries = self.sql()
         row = conn.exec_driver_sql(sql, tuple(sql_params)).one()
         docs = [self._result_document(item) for item in (row[1] or [])]
         facet_fields = {
@@ -318,31 +381,36 @@ class SearchStatement:
         conditions += [self.translator.condition(f) for f in self.filters]
         score = self.translator.score(self.main_query)
         sort_keys, order = self._sort_keys()
+        facet_names = _list(self.params.get("facet.field")) if self._facets_on() else []
+        facet_sources = [facet_source(name) for name in facet_names]
         params: list[Any] = list(score.params)
-        key_columns = ""
+        extra_columns = ""
         for index, key in enumerate(sort_keys):
-            key_columns += f", {key.sql} AS sort_{index}"
+            extra_columns += f", {key.sql} AS sort_{index}"
             params.extend(key.params)
+        for index, source in enumerate(facet_sources):
+            extra_columns += f", {source.sql} AS facet_{index}"
+            params.extend(source.params)
         for condition in conditions:
             params.extend(condition.params)
         where = " AND ".join(f"({c.sql})" for c in conditions)
         matched = (
-            f"WITH m AS MATERIALIZED (SELECT d.index_id, d.indexed_seq, d.strings, "
-            f"({score.sql})::float8 AS score{key_columns} "
+            f"WITH m AS MATERIALIZED (SELECT d.index_id, d.indexed_seq, "
+            f"({score.sql})::float8 AS score{extra_columns} "
             f"FROM {store.TABLE} AS d WHERE {where})"
         )
+        # order and cut in the matched set first; fetch only the page's documents
         page = (
-            f"(SELECT json_agg(json_build_object('document', p.document, 'score', p.score) "
-            f"ORDER BY p.ordinal) FROM (SELECT d.document, m.score, "
-            f"row_number() OVER (ORDER BY {order}) AS ordinal "
-            f"FROM m JOIN {store.TABLE} AS d USING (index_id) "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) AS p)"
+            f"(SELECT json_agg(json_build_object('document', d.document, 'score', p.score) "
+            f"ORDER BY p.ordinal) FROM (SELECT m.index_id, m.score, "
+            f"row_number() OVER (ORDER BY {order}) AS ordinal FROM "
+            f"(SELECT * FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS m) AS p "
+            f"JOIN {store.TABLE} AS d USING (index_id))"
         )
         params += [max(self.rows, 0), max(self.start, 0)]
         selects = ["(SELECT count(*) FROM m)", page]
-        facet_names = _list(self.params.get("facet.field")) if self._facets_on() else []
-        for name in facet_names:
-            facet_sql, facet_params = self._facet(name)
+        for index, (name, source) in enumerate(zip(facet_names, facet_sources)):
+            facet_sql, facet_params = self._facet(name, f"m.facet_{index}", source.multi)
             selects.append(facet_sql)
             params += facet_params
         facet_queries = _list(self.params.get("facet.query")) if self._facets_on() else []
@@ -357,11 +425,7 @@ class SearchStatement:
     def _facets_on(self) -> bool:
         return str(self.params.get("facet", "true")).lower() in ("true", "on", "1", "yes")
 
-    def _facet(self, name: str) -> tuple[str, list[Any]]:
-        kind = schema.field_kind(name)
-        if kind != "string":
-            raise QuerySyntaxError(
-                f"Faceting is supported on string fields only, not on '{name}' ({kind})")
+    def _facet(self, name: str, column: str, multi: bool) -> tuple[str, list[Any]]:
         limit = _int_param(self.params, f"f.{name}.facet.limit",
                            _int_param(self.params, "facet.limit", 100))
         mincount = _int_param(self.params, f"f.{name}.facet.mincount",
@@ -370,15 +434,16 @@ class SearchStatement:
                                    self.params.get("facet.sort", "count"))).lower()
         if sort not in ("count", "index"):
             raise QuerySyntaxError(f"Unknown facet.sort '{sort}'")
-        order = "v.value COLLATE \"C\"" if sort == "index" else "count(*) DESC, v.value COLLATE \"C\""
+        order = 'v.value COLLATE "C"' if sort == "index" else 'count(*) DESC, v.value COLLATE "C"'
         limit_sql = f"LIMIT {int(limit)}" if limit >= 0 else ""
+        values = (f"m CROSS JOIN LATERAL unnest({column}) AS v(value)" if multi
+                  else f"(SELECT {column} AS value FROM m) AS v")
         sql = (
             f"(SELECT json_agg(json_build_array(f.value, f.count)) FROM ("
-            f"SELECT v.value, count(*) AS count FROM m, "
-            f"jsonb_array_elements_text(m.strings->%s) AS v(value) GROUP BY v.value "
-            f"HAVING count(*) >= %s ORDER BY {order} {limit_sql}) AS f)"
+            f"SELECT v.value, count(*) AS count FROM {values} WHERE v.value IS NOT NULL "
+            f"GROUP BY v.value HAVING count(*) >= %s ORDER BY {order} {limit_sql}) AS f)"
         )
-        return sql, [name, max(mincount, 1) if mincount > 0 else 0]
+        return sql, [max(mincount, 1) if mincount > 0 else 0]
 
     def _sort_keys(self) -> tuple[list[Fragment], str]:
         """Sort key expressions (computed in the matched set) and the ORDER BY."""
@@ -403,6 +468,26 @@ class SearchStatement:
         if "score" in names:
             result["score"] = item.get("score") or 0.0
         return result
+
+
+class FacetSource(Fragment):
+    multi: bool = True
+
+
+def facet_source(field: str) -> FacetSource:
+    """The expression over ``d`` holding a facet field's values (array or scalar)."""
+    kind = schema.field_kind(field)
+    if kind != "string":
+        raise QuerySyntaxError(
+            f"Faceting is supported on string fields only, not on '{field}' ({kind})")
+    if field in store.ARRAY_COLUMNS:
+        return FacetSource(f"d.{field}", [])
+    if field in store.SCALAR_COLUMNS:
+        source = FacetSource(f"d.{field}", [])
+        source.multi = False
+        return source
+    return FacetSource(
+        "ARRAY(SELECT jsonb_array_elements_text(d.strings->%s))", [field])
 
 
 def sort_expression(field: str) -> Fragment:

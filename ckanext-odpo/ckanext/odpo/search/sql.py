@@ -29,10 +29,8 @@ from .query import (
     format_date,
     parse_date,
 )
-from .store import field_prefix, tsquery_lexeme
+from .store import ARRAY_COLUMNS, SCALAR_COLUMNS, field_prefix, tsquery_lexeme
 
-#: ts_rank weights for classes {D, C, B, A}.
-RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 TYPED_DATE_COLUMNS = ("metadata_modified", "metadata_created")
 
 
@@ -77,9 +75,13 @@ class Translator:
         parts = list(must)
         parts.extend(Fragment(f"NOT ({f.sql})", f.params) for f in must_not)
         required = query.minimum_should_match or (0 if must or not should else 1)
-        if should and required == 1:
+        if should and required >= len(should):
+            parts.extend(should)
+        elif should and required == 1:
             parts.append(_join(should, " OR "))
         elif should and required > 1:
+            # the OR lets an index find candidates; the count then decides
+            parts.append(_join(should, " OR "))
             counted = _join([Fragment(f"({f.sql})::int", f.params) for f in should], " + ")
             parts.append(Fragment(f"({counted.sql}) >= {int(required)}", counted.params))
         if not parts:
@@ -104,6 +106,10 @@ class Translator:
         if kind == "date":
             value = format_date(parse_date(query.value, self.now))
             return Fragment("d.dates @> %s::jsonb", [json.dumps({query.field: [value]})])
+        if query.field in SCALAR_COLUMNS:
+            return Fragment(f"d.{query.field} = %s", [query.value])
+        if query.field in ARRAY_COLUMNS:
+            return Fragment(f"d.{query.field} @> ARRAY[%s]::text[]", [query.value])
         return Fragment(
             "d.strings @> %s::jsonb", [json.dumps({query.field: [query.value]}, ensure_ascii=False)]
         )
@@ -196,15 +202,21 @@ class Translator:
         return []
 
     def _term_score(self, query: TermQuery) -> list[Fragment]:
+        """Cheap relevance: a match in the title (or name) counts most, then in
+        the description, then anywhere else (resources, tags, ...)."""
         kind = schema.field_kind(query.field)
         boost = float(query.boost)
         if query.field == "text" or kind in ("text", "text_general"):
             tsquery = self.tsquery(query.field, query.value)
             if tsquery is None:
                 return []
-            column = "d.search_tsv" if query.field == "text" else "d.field_tsv"
+            if query.field != "text":
+                return [Fragment(f"{boost * 0.5}", [])]
             return [Fragment(
-                f"{boost} * ts_rank('{RANK_WEIGHTS}'::float4[], {column}, %s::tsquery)", [tsquery])]
+                f"{boost} * (0.1 + (CASE WHEN d.title_tsv @@ %s::tsquery THEN 1.0 "
+                f"+ ts_rank(d.title_tsv, %s::tsquery) ELSE 0 END) "
+                f"+ (CASE WHEN d.notes_tsv @@ %s::tsquery THEN 0.4 ELSE 0 END))",
+                [tsquery, tsquery, tsquery])]
         if kind == "string":
             condition = self._term(query)
             return [Fragment(f"(CASE WHEN {condition.sql} THEN {boost * 0.1} ELSE 0 END)",

@@ -33,6 +33,12 @@ POSITION_GAP = 100
 MAX_POSITION = 16383
 FIELD_SEPARATOR = "|"
 
+#: Single-valued string fields with a typed column (exact match, facets).
+SCALAR_COLUMNS = ("name", "state", "capacity", "dataset_type", "entity_type", "organization",
+                  "license_id", "site_id", "id")
+#: Multi-valued string fields with a text[] column.
+ARRAY_COLUMNS = ("permission_labels", "tags", "groups", "res_format")
+
 
 def values_of(value: Any) -> list[Any]:
     """The values of a field: lists are multi-valued, None/"" mean no value."""
@@ -148,7 +154,16 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
     }
     modified = dates.get("metadata_modified", [None])[0]
     created = dates.get("metadata_created", [None])[0]
+    typed_scalars = {
+        name: strings[name][0] if name in strings and len(strings[name]) == 1 else None
+        for name in SCALAR_COLUMNS if name not in ("site_id", "id")
+    }
+    typed_arrays = {name: strings.get(name, []) for name in ARRAY_COLUMNS}
     return {
+        **typed_scalars,
+        **typed_arrays,
+        "title_tsv": _vector(fields, ("title", "name"), weight="A"),
+        "notes_tsv": _vector(fields, ("notes",), weight="B"),
         "index_id": as_string(doc.get("index_id") or doc.get("id")),
         "id": as_string(doc.get("id", "")),
         "site_id": as_string(doc.get("site_id", "")),
@@ -180,6 +195,14 @@ def _apply_copy_fields(fields: dict[str, list[Any]]) -> None:
     for target, source in schema.NGRAM_SOURCES.items():
         if source in fields and target not in fields:
             fields[target] = fields[source]
+
+
+def _vector(fields: dict[str, list[Any]], names: tuple[str, ...], weight: str) -> str:
+    vector = _VectorBuilder()
+    for name in names:
+        for value in fields.get(name, []):
+            vector.add_value(as_string(value), weight=weight, stem=True)
+    return vector.literal()
 
 
 def _catch_all_vector(fields: dict[str, list[Any]]) -> str:

@@ -16,9 +16,15 @@ branch_labels = None
 depends_on = None
 
 TABLE = "odpo_search_document"
+SCALAR_FIELDS = ("name", "state", "capacity", "dataset_type", "entity_type", "organization",
+                 "license_id")
+ARRAY_FIELDS = ("permission_labels", "tags", "groups", "res_format")
 
 
 def upgrade() -> None:
+    # bumped after every committed index write: lets each process know when
+    # its cached search results are out of date
+    op.execute(f"CREATE SEQUENCE IF NOT EXISTS {TABLE}_generation")
     op.create_table(
         TABLE,
         sa.Column("index_id", sa.UnicodeText, primary_key=True),
@@ -32,6 +38,14 @@ def upgrade() -> None:
                   server_default="{}"),
         sa.Column("search_tsv", postgresql.TSVECTOR, nullable=False, server_default=""),
         sa.Column("field_tsv", postgresql.TSVECTOR, nullable=False, server_default=""),
+        # small vectors for relevance: title and name, description
+        sa.Column("title_tsv", postgresql.TSVECTOR, nullable=False, server_default=""),
+        sa.Column("notes_tsv", postgresql.TSVECTOR, nullable=False, server_default=""),
+        # typed copies of the fields every CKAN search filters or facets on,
+        # so the planner has statistics and indexes for them
+        *[sa.Column(name, sa.UnicodeText) for name in SCALAR_FIELDS],
+        *[sa.Column(name, postgresql.ARRAY(sa.UnicodeText), nullable=False, server_default="{}")
+          for name in ARRAY_FIELDS],
         sa.Column("metadata_modified", sa.TIMESTAMP(timezone=True)),
         sa.Column("metadata_created", sa.TIMESTAMP(timezone=True)),
         sa.Column("title_string", sa.UnicodeText),
@@ -45,7 +59,13 @@ def upgrade() -> None:
     op.create_index(f"{TABLE}_search_tsv_idx", TABLE, ["search_tsv"], postgresql_using="gin")
     op.create_index(f"{TABLE}_field_tsv_idx", TABLE, ["field_tsv"], postgresql_using="gin")
     op.create_index(f"{TABLE}_modified_idx", TABLE, ["metadata_modified"])
+    op.create_index(f"{TABLE}_title_tsv_idx", TABLE, ["title_tsv"], postgresql_using="gin")
+    for name in ("name", "organization", "license_id"):
+        op.create_index(f"{TABLE}_{name}_idx", TABLE, [name])
+    for name in ARRAY_FIELDS:
+        op.create_index(f"{TABLE}_{name}_idx", TABLE, [name], postgresql_using="gin")
 
 
 def downgrade() -> None:
     op.drop_table(TABLE)
+    op.execute(f"DROP SEQUENCE IF EXISTS {TABLE}_generation")
