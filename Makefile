@@ -25,7 +25,7 @@ export ODPO_RELOAD ?= 0
 # extra pytest arguments for `make test`, e.g. ODPO_PYTEST_ARGS='-x -k search'
 export ODPO_PYTEST_ARGS ?=
 
-.PHONY: help run test services system-deps venv stop status distclean
+.PHONY: help run test services system-deps venv stop status distclean i18n
 
 help:
 	@echo "make run        serve the portal on http://$(ODPO_WEB_HOST):$(ODPO_WEB_PORT) (Ctrl-C stops it)"
@@ -35,6 +35,7 @@ help:
 	@echo "make status     show what is running"
 	@echo "make stop       stop the web server, workers, Redis and PostgreSQL"
 	@echo "make distclean  stop, then delete .state/ (all local data) and .venv/"
+	@echo "make i18n       extract, update and compile the Japanese translations"
 
 # time origin for the "ready after N s" line of `make run`
 run: export ODPO_STARTED_AT := $(shell date +%s)
@@ -52,6 +53,9 @@ venv: system-deps
 
 system-deps:
 	@bash scripts/system-deps.sh
+
+i18n: venv
+	@bash scripts/i18n.sh
 
 status:
 	@bash scripts/services.sh status

@@ -348,3 +348,16 @@ def test_register_licences_keeps_a_site_specific_list() -> None:
     register_licences(config)
 
     assert config["licenses_group_url"] == "https://example.org/licences.json"
+
+
+@pytest.mark.usefixtures("fresh_ckan_licence_register")
+def test_register_licences_gives_ckan_odpos_own_terms_at_urls_of_the_site() -> None:
+    from ckan import model
+
+    register_licences({"ckan.site_url": "https://odpo.example.jp/"})
+
+    ckan_register = model.Package.get_license_register()
+    assert list(ckan_register.keys()) == list(load_register())
+    assert ckan_register["odpo-paid"].url == "https://odpo.example.jp/licences/odpo-paid"
+    assert ckan_register["odpo-paid"].license_dictize()["url"] == ckan_register["odpo-paid"].url
+    assert ckan_register["cc-by-4.0"].url == CANONICAL_URLS["cc-by-4.0"]

@@ -2,7 +2,8 @@
 ``package_create`` / ``package_show`` and the dataset form.
 
 Every wrong input is checked for the field the error is reported on and the
-Japanese message that says what to fix.
+Japanese message that says what to fix (in a request in Japanese: fixture
+``japanese`` of ``conftest.py``).
 """
 from __future__ import annotations
 
@@ -418,7 +419,9 @@ WRONG_INPUTS: list[tuple[str, dict[str, Any], str, str]] = [
 ]
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "harmonised_licences")
+@pytest.mark.usefixtures(
+    "with_plugins", "clean_db", "clean_index", "japanese", "harmonised_licences"
+)
 class TestWrongInputs:
     @pytest.mark.parametrize(
         ("fields", "field_key", "message"),
@@ -496,7 +499,8 @@ class TestWrongInputs:
                 "spatial_municipality_codes"} <= set(errors)
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "default_licences")
+# ``japanese`` builds the app, which points CKAN at ODPO's register: before ``default_licences``.
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "japanese", "default_licences")
 class TestWithCkansDefaultLicences:
     """Whatever licence register the site configures is the one validated against."""
 
@@ -525,6 +529,24 @@ class TestWithCkansDefaultLicences:
         assert errors["license_id"] == [
             "ライセンス「cc-by-4.0」はODPOのライセンス一覧にありません。一覧から選んでください。"
         ]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ja", ("料金プランを登録できるのはアクセス区分が「有償」のデータセットだけです。"
+               "アクセス区分を「有償」にするか、料金プランを削除してください。")),
+        ("en", ("Only datasets with the access tier \"Paid\" have price plans. Set the access "
+               "tier to \"Paid\" or delete the price plans.")),
+    ],
+)
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "harmonised_licences")
+def test_errors_are_in_the_language_of_the_request(
+    errors_of: Any, in_language: Any, language: str, message: str
+) -> None:
+    with in_language(language):
+        errors = errors_of(access_tier="open", license_id="cc-by-4.0", price_plans=[PRICE_PLAN])
+    assert errors["access_tier"] == [message]
 
 
 # --- the form ---------------------------------------------------------------------------

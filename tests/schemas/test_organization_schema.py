@@ -1,5 +1,6 @@
 """The ODPO organisation schema (``schemas/organization.yaml``): the data
-providers, their type and their 全国地方公共団体コード."""
+providers, their type and their 全国地方公共団体コード. Error messages are
+checked in Japanese, in a request in Japanese (fixture ``japanese``)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -65,7 +66,7 @@ VALID_ORGANISATIONS = [
 ]
 
 
-@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "japanese")
 class TestOrganisations:
     @pytest.mark.parametrize("fields", VALID_ORGANISATIONS, ids=lambda fields: fields.get("name"))
     def test_a_valid_provider_round_trips(self, create: Any, fields: dict[str, Any]) -> None:

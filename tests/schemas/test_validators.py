@@ -3,6 +3,9 @@ check digit, price plans, dates, encodings and the controlled vocabularies.
 
 The rules across fields (access tier, licence, price plans, samples) are
 exercised through ``package_create`` in ``test_dataset_schema.py``.
+
+Messages are checked as users read them: in Japanese, inside a request of the
+app (fixture ``japanese``); the msgids in the code are English.
 """
 from __future__ import annotations
 
@@ -29,6 +32,10 @@ from ckanext.odpo.municipality import (
 )
 
 KNOWN_CODES = sorted(LOCAL_GOVERNMENTS)
+
+#: The plugin whose translations the messages need (fixtures ``japanese`` and
+#: ``in_language``).
+pytestmark = [pytest.mark.ckan_config("ckan.plugins", "odpo")]
 
 
 def _invalid_message(validator: Any, value: Any) -> str:
@@ -132,20 +139,39 @@ def test_defects_of_malformed_codes(code: object, defect: CodeDefect | None) -> 
     assert municipality_code_defect(code) is defect
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_message_gives_the_right_check_digit() -> None:
     message = _invalid_message(validators.odpo_municipality_code, "272050")
     assert "「272050」の6桁目（検査数字）が合いません" in message
     assert "6桁目は「1」です" in message
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_message_of_a_code_that_is_not_six_digits() -> None:
     message = _invalid_message(validators.odpo_municipality_code, "27205")
     assert "6桁の数字で入力してください" in message
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_message_of_an_unknown_prefecture_number() -> None:
     message = _invalid_message(validators.odpo_municipality_code, "481003")
     assert "先頭2桁（都道府県番号）は01〜47" in message
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("ja", ("全国地方公共団体コード「272050」の6桁目（検査数字）が合いません。"
+               "先頭5桁が「27205」なら6桁目は「1」です。コードを確かめてください。")),
+        ("en", ("The sixth digit (check digit) of the local government code \"272050\" is "
+               "wrong: after \"27205\" the sixth digit is \"1\". Check the code.")),
+    ],
+)
+def test_the_message_is_in_the_language_of_the_request(
+    in_language: Any, language: str, message: str
+) -> None:
+    with in_language(language):
+        assert _invalid_message(validators.odpo_municipality_code, "272050") == message
 
 
 def test_full_width_digits_are_read_as_ascii() -> None:
@@ -173,6 +199,7 @@ def test_a_code_list_is_stored_as_json(value: Any) -> None:
     assert json.loads(stored) == ["271004", "272051"]
 
 
+@pytest.mark.usefixtures("japanese")
 def test_each_wrong_code_of_a_list_is_reported() -> None:
     _, errors = _code_list(["271004", "271005", "12345"])
     assert len(errors) == 2
@@ -191,12 +218,14 @@ def test_prices_are_whole_yen(value: Any, price: int) -> None:
     assert validators.odpo_price_jpy(value, {}) == price
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("value", [-1, "-100", "12.5", 12.5, "無料", True, "1e3"])
 def test_a_price_that_is_not_whole_non_negative_yen_is_refused(value: Any) -> None:
     message = _invalid_message(validators.odpo_price_jpy, value)
     assert message.startswith("価格は0以上の整数（円）で入力してください")
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("vocabulary", ["price_periods", "delivery_methods"])
 def test_price_plan_choices(vocabulary: str) -> None:
     validator = validators.odpo_one_of(vocabulary)
@@ -206,11 +235,13 @@ def test_price_plan_choices(vocabulary: str) -> None:
     assert message.startswith("「weekly」は選べません。次のいずれかを指定してください")
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_choice_message_lists_values_and_labels() -> None:
     message = _invalid_message(validators.odpo_one_of("price_periods"), "daily")
     assert "one-off（一括（買い切り））、monthly（月額）、yearly（年額）" in message
 
 
+@pytest.mark.usefixtures("japanese")
 def test_a_required_sub_field_says_so() -> None:
     key = ("price_plans", 0, "name")
     errors: dict[Any, list[str]] = {key: []}
@@ -222,6 +253,7 @@ def test_a_required_sub_field_says_so() -> None:
 # --- other fields -----------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("japanese")
 def test_themes_are_stored_in_vocabulary_order() -> None:
     validator = validators.odpo_many_of("themes")
     assert json.loads(validator(["weather", "transport"], {})) == ["transport", "weather"]
@@ -251,12 +283,14 @@ def test_dates_are_stored_as_iso_dates(value: Any, stored: str) -> None:
     assert validators.odpo_date(value, {}) == stored
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("value", ["2025-02-30", "令和7年4月1日", "04/01/2025", "2025"])
 def test_an_unreadable_date_is_refused(value: str) -> None:
     message = _invalid_message(validators.odpo_date, value)
     assert "「2025-04-01」のように年-月-日の形式で入力してください" in message
 
 
+@pytest.mark.usefixtures("japanese")
 def test_the_last_data_update_is_not_in_the_future() -> None:
     next_week = (datetime.date.today() + datetime.timedelta(days=7)).isoformat()
     message = _invalid_message(validators.odpo_not_future, next_week)
@@ -283,6 +317,7 @@ def test_encodings_are_stored_by_their_vocabulary_value(value: str, stored: str)
     assert validators.odpo_encoding(value, {}) == stored
 
 
+@pytest.mark.usefixtures("japanese")
 def test_an_unknown_encoding_is_refused() -> None:
     message = _invalid_message(validators.odpo_encoding, "ISO-2022-JP")
     assert "「ISO-2022-JP」は選べません" in message and "CP932" in message
@@ -293,24 +328,28 @@ def test_standard_dataset_numbers_are_two_digits(value: str, stored: str) -> Non
     assert validators.odpo_standard_dataset(value, {}) == stored
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("value", ["18", "21", "32", "00", "公衆トイレ"])
 def test_numbers_outside_the_standard_are_refused(value: str) -> None:
     message = _invalid_message(validators.odpo_standard_dataset, value)
     assert "01〜17、22〜31の2桁で指定してください" in message
 
 
+@pytest.mark.usefixtures("japanese")
 def test_personal_data_is_refused() -> None:
     message = _invalid_message(validators.odpo_personal_data_class, "personal")
     assert message.startswith("ODPOには個人情報を含むデータを掲載できません")
     assert validators.odpo_personal_data_class("anonymised", {}) == "anonymised"
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("value", ["opendata", "a@b", "a b@example.jp", "@example.jp"])
 def test_a_malformed_email_is_refused(value: str) -> None:
     message = _invalid_message(validators.odpo_email, value)
     assert "メールアドレスの形式が正しくありません" in message
 
 
+@pytest.mark.usefixtures("japanese")
 @pytest.mark.parametrize("value", ["www.example.jp", "ftp://example.jp/", "https://"])
 def test_a_url_without_http_is_refused(value: str) -> None:
     assert "http:// または https://" in _invalid_message(validators.odpo_url, value)
@@ -321,6 +360,7 @@ def test_resource_sizes_are_bytes(value: Any, size: int) -> None:
     assert validators.odpo_resource_size(value, {}) == size
 
 
+@pytest.mark.usefixtures("japanese")
 def test_a_negative_size_is_refused() -> None:
     message = _invalid_message(validators.odpo_resource_size, -5)
     assert message.startswith("サイズはバイト数を0以上の整数で入力してください")

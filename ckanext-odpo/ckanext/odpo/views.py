@@ -4,6 +4,11 @@ blueprints in ``__all__``).
 ``/odpo/stats``: the catalogue's figures as tables and server-rendered SVG bar
 charts (no JavaScript). The chart geometry is computed here, in plain
 functions; the templates only draw it.
+
+``/licences`` and ``/licences/<id>``: the licences of ODPO's harmonised
+register (:mod:`ckanext.odpo.licences`), with what each allows, its summary
+and its citation example. ``/licences/<id>`` is the canonical URL of the terms
+ODPO defines itself (``municipal-custom``, ``odpo-restricted``, ``odpo-paid``).
 """
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckanext.odpo.helpers import SECTORS, sector_label
+from ckanext.odpo.helpers import N_, SECTORS, current_language, sector_label
+from ckanext.odpo.licences import Licence, load_register
 from flask import Blueprint
 
-__all__ = ["odpo"]
+__all__ = ["odpo", "odpo_licences"]
 
 odpo = Blueprint("odpo", __name__, url_prefix="/odpo")
+odpo_licences = Blueprint("odpo_licences", __name__, url_prefix="/licences")
 
 #: Breakdowns shown as charts on the statistics page, in page order.
 CHARTED_BREAKDOWNS = (
@@ -213,3 +220,95 @@ def stats() -> str:
         "odpo/stats.html",
         extra_vars={"figures": figures, **statistics_page_charts(figures)},
     )
+
+
+# --- licence pages ----------------------------------------------------------------
+
+#: Flags of a licence as the licence pages list them: what a ✓ row states.
+LICENCE_PAGE_FLAGS = {
+    "cc_by_4_compatible": N_("Compatible with CC BY 4.0"),
+    "attribution_required": N_("Attribution required"),
+    "commercial_use": N_("Commercial use allowed"),
+    "redistribution": N_("Redistribution allowed"),
+    "derivative_works": N_("Derivative works allowed"),
+    "share_alike": N_("Share-alike (edited data keeps the same terms)"),
+}
+
+#: Placeholders of a citation template as a reader of the template sees them.
+CITATION_PLACEHOLDER_LABELS = {
+    "provider": N_("[Provider]"),
+    "title": N_("[Dataset title]"),
+    "url": N_("[Dataset URL]"),
+}
+
+
+def licence_url(licence: Licence) -> str:
+    """The canonical URL of ``licence``; ODPO's own terms are pages of this site."""
+    if licence.is_defined_by_odpo:
+        return str(tk.config.get("ckan.site_url") or "").rstrip("/") + licence.url
+    return licence.url
+
+
+def licence_flag_rows(licence: Licence) -> list[dict[str, Any]]:
+    """One row per flag: ``name``, ``label``, ``value`` (True / False / None),
+    ``mark`` (✓ / ✗ / –) and ``value_label``."""
+    flags = licence.flags.as_dict()
+    return [
+        {
+            "name": name,
+            "label": tk._(label),
+            "value": flags[name],
+            "mark": _flag_mark(flags[name]),
+            "value_label": _flag_value_label(flags[name]),
+        }
+        for name, label in LICENCE_PAGE_FLAGS.items()
+    ]
+
+
+def _flag_mark(value: bool | None) -> str:
+    return "–" if value is None else ("✓" if value else "✗")
+
+
+def _flag_value_label(value: bool | None) -> str:
+    if value is None:
+        return tk._("Set by the provider's terms")
+    return tk._("Yes") if value else tk._("No")
+
+
+def citation_template(licence: Licence, *, modified: bool = False) -> str:
+    """The citation example of ``licence`` with readable placeholders
+    (「出典：［提供者名］「［データセット名］」…」)."""
+    labels = {name: tk._(label) for name, label in CITATION_PLACEHOLDER_LABELS.items()}
+    return licence.citation(labels["provider"], labels["title"], labels["url"], modified=modified)
+
+
+def licence_page_terms(licence: Licence) -> dict[str, Any]:
+    """What the licence pages show of ``licence``."""
+    english = current_language() == "en"
+    return {
+        "id": licence.id,
+        "title": licence.title_en if english else licence.title,
+        "short_name": licence.short_name,
+        "url": licence_url(licence),
+        "is_open": licence.is_open,
+        "flags": licence_flag_rows(licence),
+        "summary": licence.summary_ja,
+        "citation": citation_template(licence),
+        "modified_citation": citation_template(licence, modified=True),
+    }
+
+
+@odpo_licences.route("")
+def licence_index() -> str:
+    """Every licence of the harmonised register."""
+    licences = [licence_page_terms(licence) for licence in load_register().values()]
+    return tk.render("odpo/licences.html", extra_vars={"licences": licences})
+
+
+@odpo_licences.route("/<licence_id>")
+def licence_read(licence_id: str) -> str:
+    """One licence of the register; 404 for an id the register does not hold."""
+    licence = load_register().get(licence_id)
+    if licence is None:
+        tk.abort(404, tk._("Licence not found"))
+    return tk.render("odpo/licence.html", extra_vars={"licence": licence_page_terms(licence)})

@@ -13,6 +13,11 @@ of the process. :func:`register_licences` therefore sets the absolute
 ``file://`` URL of ``config/licences.json``. The file is written with ASCII
 escapes, because CKAN opens it with the locale's default encoding.
 
+The terms ODPO defines itself have site-relative URLs in the file
+(``/licences/<id>``, pages of the portal). :func:`register_licences` hands
+CKAN the register with those URLs made absolute with ``ckan.site_url``, so
+``license_list`` and ``package_show`` (``license_url``) give full URLs.
+
 Regenerate the file after editing ``register.yaml``::
 
     python -m ckanext.odpo.licences.ckan_list           # write
@@ -96,7 +101,33 @@ def register_licences(config: MutableMapping[str, Any]) -> None:
     if not LICENCES_JSON_PATH.is_file():
         raise FileNotFoundError(f"{LICENCES_JSON_PATH} is missing; run python -m {__name__}")
     config[LICENCES_GROUP_URL_OPTION] = licences_group_url()
+    _install_ckan_licence_register(str(config.get("ckan.site_url") or ""))
+
+
+def ckan_licence_entries_for_site(site_url: str, path: Path = LICENCES_JSON_PATH) -> list[dict[str, Any]]:
+    """The entries of ``path`` with site-relative URLs made absolute on ``site_url``
+    (left as they are when no site URL is known)."""
+    base = site_url.rstrip("/")
+    entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="ascii"))
+    return [
+        {**entry, "url": base + entry["url"]} if base and entry["url"].startswith("/") else entry
+        for entry in entries
+    ]
+
+
+def _install_ckan_licence_register(site_url: str) -> None:
+    """Give CKAN the register of ``config/licences.json`` with this site's URLs.
+
+    CKAN would read the file on first use and keep the site-relative URLs; the
+    register is cached on ``Package``, so it is built once here instead.
+    """
+    from ckan import model
+    from ckan.model.license import License, LicenseRegister
+
     _forget_cached_licence_register()
+    register = LicenseRegister()
+    register.licenses = [License(entry) for entry in ckan_licence_entries_for_site(site_url)]
+    model.Package._license_register = register
 
 
 def _forget_cached_licence_register() -> None:

@@ -4,8 +4,9 @@ Every public function here is registered as a CKAN validator by
 ``tk.blanket.validators`` on the ``odpo`` plugin, under its own name; the
 scheming YAML in ``schemas/`` refers to them. Helpers stay private (``_``).
 
-Messages are Japanese (the catalogue's first language), translatable with
-``tk._``, and say what to enter instead.
+Messages say what to enter instead. They are English msgids translated with
+``tk._``; the Japanese users see (the catalogue's first language) ships in
+``i18n/ja/LC_MESSAGES/ckanext-odpo.po``.
 
 Dataset rules that involve several fields (:func:`odpo_dataset_rules`, run
 after the field validators; each problem is reported on the field to change):
@@ -77,7 +78,7 @@ def odpo_required(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDi
                   context: Context) -> None:
     """Stop with 「入力してください」 when the value is missing or empty."""
     if _is_empty(data.get(key)):
-        errors[key].append(tk._("この項目は必須です。入力するか選択してください。"))
+        errors[key].append(tk._("This field is required. Enter or choose a value."))
         raise tk.StopOnError
 
 
@@ -133,8 +134,8 @@ def odpo_date(value: Any, context: Context) -> Any:
     parsed = _parse_date(value)
     if parsed is None:
         raise tk.Invalid(
-            tk._("日付は「2025-04-01」のように年-月-日の形式で入力してください"
-                 "（入力値: {value}）。").format(value=value)
+            tk._("Enter the date as year-month-day, e.g. \"2025-04-01\" "
+                 "(you entered: {value}).").format(value=value)
         )
     return parsed.isoformat()
 
@@ -145,7 +146,8 @@ def odpo_not_future(value: Any, context: Context) -> Any:
         return value
     if datetime.date.fromisoformat(value) > datetime.date.today() + _TODAY_TOLERANCE:
         raise tk.Invalid(
-            tk._("未来の日付（{value}）は指定できません。データを実際に更新した日を入力してください。")
+            tk._("The date {value} is in the future. Enter the date the data was actually "
+                 "updated.")
             .format(value=value)
         )
     return value
@@ -157,8 +159,8 @@ def odpo_email(value: Any, context: Context) -> Any:
     text = _clean_text(value)
     if not _EMAIL_PATTERN.fullmatch(text):
         raise tk.Invalid(
-            tk._("メールアドレスの形式が正しくありません（入力値: {value}）。"
-                 "「opendata@example.jp」のように入力してください。").format(value=text)
+            tk._("The email address is not valid (you entered: {value}). Enter it like "
+                 "\"opendata@example.jp\".").format(value=text)
         )
     return text
 
@@ -170,8 +172,8 @@ def odpo_url(value: Any, context: Context) -> Any:
     parsed = urlparse(text)
     if parsed.scheme not in {"http", "https"} or not parsed.netloc:
         raise tk.Invalid(
-            tk._("URLは「https://www.example.jp/」のように http:// または https:// "
-                 "から始めて入力してください（入力値: {value}）。").format(value=text)
+            tk._("Enter a URL starting with http:// or https://, e.g. "
+                 "\"https://www.example.jp/\" (you entered: {value}).").format(value=text)
         )
     return text
 
@@ -183,8 +185,8 @@ def odpo_price_jpy(value: Any, context: Context) -> Any:
     price = _parse_count(value, strip="円")
     if price is None:
         raise tk.Invalid(
-            tk._("価格は0以上の整数（円）で入力してください（入力値: {value}）。"
-                 "無償のプランは0です。").format(value=value)
+            tk._("Enter the price as a whole number of yen, 0 or more (you entered: "
+                 "{value}). A free plan costs 0.").format(value=value)
         )
     return price
 
@@ -196,7 +198,8 @@ def odpo_resource_size(value: Any, context: Context) -> Any:
     size = _parse_count(value)
     if size is None:
         raise tk.Invalid(
-            tk._("サイズはバイト数を0以上の整数で入力してください（入力値: {value}）。")
+            tk._("Enter the size as a whole number of bytes, 0 or more (you entered: "
+                 "{value}).")
             .format(value=value)
         )
     return size
@@ -224,8 +227,9 @@ def odpo_standard_dataset(value: Any, context: Context) -> Any:
     number = text.zfill(2) if text.isdigit() else text
     if number not in vocab.values_of(vocab.STANDARD_DATASETS):
         raise tk.Invalid(
-            tk._("自治体標準オープンデータセットの番号は01〜17、22〜31の2桁で指定してください"
-                 "（入力値: {value}）。該当しない場合は空欄にしてください。").format(value=text)
+            tk._("Give the number of the standard municipal open dataset as two digits, "
+                 "01-17 or 22-31 (you entered: {value}). Leave it empty if none "
+                 "applies.").format(value=text)
         )
     return number
 
@@ -234,9 +238,9 @@ def odpo_personal_data_class(value: Any, context: Context) -> Any:
     """Refuse ``personal``: ODPO is a platform without personal data."""
     if value == vocab.PERSONAL_DATA:
         raise tk.Invalid(
-            tk._("ODPOには個人情報を含むデータを掲載できません。氏名など個人を特定できる項目を"
-                 "削除するか匿名加工したうえで、「匿名加工・統計処理済み」または"
-                 "「個人に関する情報を含まない」を選んでください。")
+            tk._("ODPO cannot publish data that contains personal information. Remove or "
+                 "anonymise the items that identify a person, such as names, then choose "
+                 "\"Anonymised or aggregated\" or \"No personal data\".")
         )
     return value
 
@@ -248,7 +252,8 @@ def odpo_license_id(value: Any, context: Context) -> Any:
     text = _clean_text(value)
     if _licence(text) is None:
         raise tk.Invalid(
-            tk._("ライセンス「{value}」はODPOのライセンス一覧にありません。一覧から選んでください。")
+            tk._("The licence \"{value}\" is not in ODPO's list of licences. Choose one "
+                 "from the list.")
             .format(value=text)
         )
     return text
@@ -285,16 +290,16 @@ def odpo_municipality_code_list(key: FlattenKey, data: FlattenDataDict,
 def _municipality_code_problem(code: str) -> str | None:
     defect = municipality_code_defect(code)
     if defect is CodeDefect.FORMAT:
-        return tk._("全国地方公共団体コードは6桁の数字で入力してください（例: 大阪市は271004）。"
-                    "「{code}」は6桁の数字ではありません。").format(code=code)
+        return tk._("Enter the local government code as 6 digits (e.g. 271004 for Osaka "
+                    "City). \"{code}\" is not 6 digits.").format(code=code)
     if defect is CodeDefect.PREFECTURE:
-        return tk._("全国地方公共団体コード「{code}」の先頭2桁（都道府県番号）は01〜47の"
-                    "いずれかです。コードを確かめてください。").format(code=code)
+        return tk._("The first two digits of the local government code \"{code}\" (the "
+                    "prefecture number) must be 01 to 47. Check the code.").format(code=code)
     if defect is CodeDefect.CHECK_DIGIT:
         base = code[:5]
-        return tk._("全国地方公共団体コード「{code}」の6桁目（検査数字）が合いません。先頭5桁が"
-                    "「{base}」なら6桁目は「{digit}」です。コードを確かめてください。"
-                    ).format(code=code, base=base, digit=municipality_check_digit(base))
+        return tk._("The sixth digit (check digit) of the local government code \"{code}\" "
+                    "is wrong: after \"{base}\" the sixth digit is \"{digit}\". Check the "
+                    "code.").format(code=code, base=base, digit=municipality_check_digit(base))
     return None
 
 
@@ -345,15 +350,17 @@ def _own_code_problem(provider_type: Any, code: str) -> str | None:
     if provider_type not in vocab.LOCAL_GOVERNMENT_PROVIDER_TYPES:
         return None
     if not code:
-        return tk._("都道府県・市区町村は全国地方公共団体コード（6桁）を入力してください"
-                    "（例: 大阪府は270008、大阪市は271004）。")
+        return tk._("Prefectures and municipalities enter their local government code (6 "
+                    "digits), e.g. 270008 for Osaka Prefecture, 271004 for Osaka City.")
     if provider_type == vocab.PREFECTURE_PROVIDER and not is_prefecture_code(code):
-        return tk._("「{code}」は市区町村のコードです。都道府県には、3〜5桁目が000の"
-                    "都道府県コード（例: 大阪府は270008）を入力するか、提供者の種別を"
-                    "「市区町村」にしてください。").format(code=code)
+        return tk._("\"{code}\" is the code of a municipality. For a prefecture, enter a "
+                    "prefecture code, whose third to fifth digits are 000 (e.g. 270008 for "
+                    "Osaka Prefecture), or set the provider type to "
+                    "\"Municipality\".").format(code=code)
     if provider_type == vocab.MUNICIPALITY_PROVIDER and is_prefecture_code(code):
-        return tk._("「{code}」は都道府県のコードです。市区町村のコード（例: 大阪市は271004）"
-                    "を入力するか、提供者の種別を「都道府県」にしてください。").format(code=code)
+        return tk._("\"{code}\" is the code of a prefecture. Enter the municipality's code "
+                    "(e.g. 271004 for Osaka City), or set the provider type to "
+                    "\"Prefecture\".").format(code=code)
     return None
 
 
@@ -365,13 +372,13 @@ def _price_plan_problems(data: FlattenDataDict) -> Iterator[Problem]:
     has_plans = bool(_price_plan_indexes(data))
     if tier == vocab.PAID_TIER and not has_plans:
         yield ("access_tier",), tk._(
-            "アクセス区分が「有償」のデータセットには料金プランが必要です。料金プランを1件以上"
-            "登録するか、無償で提供する場合はアクセス区分を変更してください。"
+            "A dataset with the access tier \"Paid\" needs a price plan. Add at least one "
+            "price plan, or change the access tier if the data is free of charge."
         )
     elif tier != vocab.PAID_TIER and has_plans:
         yield ("access_tier",), tk._(
-            "料金プランを登録できるのはアクセス区分が「有償」のデータセットだけです。"
-            "アクセス区分を「有償」にするか、料金プランを削除してください。"
+            "Only datasets with the access tier \"Paid\" have price plans. Set the access "
+            "tier to \"Paid\" or delete the price plans."
         )
 
 
@@ -391,8 +398,8 @@ def _licence_problems(data: FlattenDataDict) -> Iterator[Problem]:
     for reserved_tier, reserved_id in vocab.TIER_LICENCE_IDS.items():
         if licence_id == reserved_id and tier != reserved_tier:
             yield field_key, tk._(
-                "「{title}」はアクセス区分が「{tier}」のデータセット専用です。アクセス区分に"
-                "合ったライセンスを選んでください。"
+                "\"{title}\" is only for datasets with the access tier \"{tier}\". Choose a "
+                "licence that suits the access tier."
             ).format(title=_licence_title(licence_id), tier=_tier_label(reserved_tier))
             return
     if tier not in vocab.AGREEMENT_TIERS:
@@ -403,9 +410,9 @@ def _licence_problems(data: FlattenDataDict) -> Iterator[Problem]:
         yield from _paid_licence_problems(licence_id)
     elif _licence_is_open(licence_id):
         yield field_key, tk._(
-            "「{title}」はオープンライセンスで、誰でもデータを再配布できるため、限定公開には"
-            "使えません。「{restricted}」などオープンでないライセンスを選ぶか、アクセス区分を"
-            "見直してください。"
+            "\"{title}\" is an open licence: anyone may redistribute the data, so it cannot "
+            "be used for restricted data. Choose a licence that is not open, such as "
+            "\"{restricted}\", or review the access tier."
         ).format(title=_licence_title(licence_id),
                  restricted=_licence_title(vocab.TIER_LICENCE_IDS[vocab.RESTRICTED_TIER]))
 
@@ -414,12 +421,12 @@ def _missing_tier_licence_message(tier: str) -> str:
     tier_licence_id = vocab.TIER_LICENCE_IDS[tier]
     if _licence(tier_licence_id) is not None:
         return tk._(
-            "アクセス区分が「{tier}」のデータセットにはライセンス（利用規約）が必要です。"
-            "「{title}」を選んでください。"
+            "A dataset with the access tier \"{tier}\" needs a licence (terms of use). "
+            "Choose \"{title}\"."
         ).format(tier=_tier_label(tier), title=_licence_title(tier_licence_id))
     return tk._(
-        "アクセス区分が「{tier}」のデータセットにはライセンス（利用規約）が必要です。"
-        "オープンでない利用規約を選んでください。"
+        "A dataset with the access tier \"{tier}\" needs a licence (terms of use). "
+        "Choose terms that are not open."
     ).format(tier=_tier_label(tier))
 
 
@@ -428,12 +435,12 @@ def _paid_licence_problems(licence_id: str) -> Iterator[Problem]:
     if _licence(paid_id) is not None:
         if licence_id != paid_id:
             yield ("license_id",), tk._(
-                "有償データのライセンスは「{title}」にしてください。"
+                "Paid data uses the licence \"{title}\"."
             ).format(title=_licence_title(paid_id))
     elif _licence_is_open(licence_id):
         yield ("license_id",), tk._(
-            "「{title}」はオープンライセンスのため、有償データには使えません。"
-            "オープンでない利用規約を選んでください。"
+            "\"{title}\" is an open licence, so it cannot be used for paid data. Choose "
+            "terms that are not open."
         ).format(title=_licence_title(licence_id))
 
 
@@ -445,13 +452,13 @@ def _distribution_problems(data: FlattenDataDict) -> Iterator[Problem]:
     redistribution = _redistribution(licence_id)
     if distribution == vocab.DISTRIBUTION_ALLOWED and tier in vocab.AGREEMENT_TIERS:
         yield field_key, tk._(
-            "アクセス区分が「{tier}」のデータは二次配布を「禁止」にしてください"
-            "（ORDENのガバナンスでデータの二次流通は禁止されています）。"
+            "Set secondary distribution to \"Prohibited\" for data with the access tier "
+            "\"{tier}\" (ORDEN's governance prohibits passing such data on)."
         ).format(tier=_tier_label(tier))
     elif distribution == vocab.DISTRIBUTION_ALLOWED and redistribution is False:
         yield field_key, tk._(
-            "ライセンス「{title}」は再配布を認めていません。二次配布を「禁止」にするか、"
-            "ライセンスを変更してください。"
+            "The licence \"{title}\" does not allow redistribution. Set secondary "
+            "distribution to \"Prohibited\" or change the licence."
         ).format(title=_licence_title(licence_id))
     elif (
         distribution == vocab.DISTRIBUTION_PROHIBITED
@@ -459,8 +466,9 @@ def _distribution_problems(data: FlattenDataDict) -> Iterator[Problem]:
         and redistribution is True
     ):
         yield field_key, tk._(
-            "ライセンス「{title}」は再配布を認めているため、オープンデータの二次配布は禁止"
-            "できません。二次配布を「許可」にするか、再配布を認めないライセンスを選んでください。"
+            "The licence \"{title}\" allows redistribution, so secondary distribution of "
+            "open data cannot be prohibited. Set secondary distribution to \"Allowed\" "
+            "or choose a licence that does not allow redistribution."
         ).format(title=_licence_title(licence_id))
 
 
@@ -471,8 +479,8 @@ def _temporal_problems(data: FlattenDataDict) -> Iterator[Problem]:
         return  # missing, or already reported as unreadable
     if end < start:
         yield ("temporal_end",), tk._(
-            "対象期間の終了日（{end}）が開始日（{start}）より前です。終了日は開始日以降の"
-            "日付にしてください。"
+            "The end of the temporal coverage ({end}) is before its start ({start}). The "
+            "end date must be on or after the start date."
         ).format(start=start, end=end)
 
 
@@ -488,18 +496,18 @@ def _sample_problems(data: FlattenDataDict, context: Context) -> Iterator[Proble
         others += [other for other in stored if other["id"] != resource.get("id")]
         if not resource.get("is_sample"):
             yield field_key, tk._(
-                "「サンプルの対象」を指定できるのはサンプルのリソースだけです。「サンプル」を"
-                "「はい」にするか、「サンプルの対象」を空欄にしてください。"
+                "Only a sample resource has \"Sample of\". Set \"Sample\" to \"Yes\" or "
+                "leave \"Sample of\" empty."
             )
         elif _refers_to(target, resource):
             yield field_key, tk._(
-                "サンプル自身を「サンプルの対象」にはできません。サンプルが示す別のリソースの"
-                "IDか名前を指定してください。"
+                "A sample cannot be a sample of itself. Give the ID or name of the other "
+                "resource the sample shows."
             )
         elif not any(_refers_to(target, other) for other in others):
             yield field_key, tk._(
-                "「{target}」はこのデータセットのリソースのIDでも名前でもありません。サンプルが"
-                "示すリソースのIDか名前を指定してください。"
+                "\"{target}\" is neither the ID nor the name of a resource of this dataset. "
+                "Give the ID or name of the resource the sample shows."
             ).format(target=resource.get("sample_of"))
 
 
@@ -572,7 +580,7 @@ def _tier_label(tier: str) -> str:
 
 def _unknown_choice_message(value: str, terms: Iterable[vocab.Term]) -> str:
     choices = "、".join(f"{term.value}（{term.ja}）" for term in terms)
-    return tk._("「{value}」は選べません。次のいずれかを指定してください: {choices}").format(
+    return tk._("\"{value}\" is not one of the choices. Use one of: {choices}").format(
         value=value, choices=choices
     )
 
