@@ -12,7 +12,8 @@ The analysis mirrors what the production Solr configset does (see
   and on letter/digit and lower/upper-case changes; at index time the
   catenation of the parts is indexed as well (``Wi-Fi`` is found by ``wifi``);
 * words are lower-cased and accents folded; in stemmed fields English words
-  are reduced to their Porter stem, like CKAN's stock ``text`` field type.
+  are reduced to their Porter stem, like CKAN's stock ``text`` field type,
+  except acronyms and words of up to three letters (``AED`` stays ``aed``).
 
 A query string is analysed the same way and matched as a phrase: ``水質``
 finds ``河川水質調査結果``, ``保育施設`` does not match ``保育`` and ``施設``
@@ -145,19 +146,28 @@ def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool) -> i
 def _analyse_word(
     word: str, position: int, tokens: list[Token], stem: bool, index: bool, split_case: bool
 ) -> int:
-    parts = [_fold(p) for p in _word_parts(word, split_case)]
+    raw_parts = _word_parts(word, split_case)
+    parts = [_fold(p) for p in raw_parts]
     if not parts:
         return position
     if stem:
-        parts = [_stem(p) for p in parts]
+        parts = [part if _keep_unstemmed(raw) else _stem(part)
+                 for raw, part in zip(raw_parts, parts)]
     for offset, part in enumerate(parts):
         tokens.append(Token(position + offset, part))
     if index and len(parts) > 1:
-        catenated = "".join(_fold(p) for p in _word_parts(word, split_case))
-        if stem:
+        raw = "".join(raw_parts)
+        catenated = _fold(raw)
+        if stem and not _keep_unstemmed(raw):
             catenated = _stem(catenated)
         tokens.append(Token(position, catenated))
     return position + len(parts)
+
+
+def _keep_unstemmed(raw: str) -> bool:
+    """Acronyms (AED, GTFS) and words of up to three letters are not stemmed:
+    Porter would turn AED into "a"."""
+    return raw.isupper() or len(raw) <= 3
 
 
 def terms(text: str, **options: bool) -> list[str]:
