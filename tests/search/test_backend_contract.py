@@ -191,3 +191,17 @@ class TestResultCache:
         full = helpers.call_action("package_search", q="公園")["results"]
         assert names == [{"name": "parks"}]
         assert full[0]["name"] == "parks" and "resources" in full[0]
+
+
+class TestStemmingRules:
+    @pytest.mark.parametrize(("upper", "lower"), [("CAPITALS", "capitals"), ("AED", "aed"),
+                                                  ("GTFS", "gtfs"), ("Rivers", "rivers")])
+    def test_stemming_ignores_case(self, upper: str, lower: str) -> None:
+        from ckanext.odpo.search import analysis
+
+        assert analysis.terms(upper, stem=True) == analysis.terms(lower, stem=True)
+
+    def test_short_words_are_not_stemmed(self) -> None:
+        from ckanext.odpo.search import analysis
+
+        assert analysis.terms("AED", stem=True) == ["aed"]  # Porter would give "a"

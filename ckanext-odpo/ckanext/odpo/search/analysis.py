@@ -13,7 +13,7 @@ The analysis mirrors what the production Solr configset does (see
   catenation of the parts is indexed as well (``Wi-Fi`` is found by ``wifi``);
 * words are lower-cased and accents folded; in stemmed fields English words
   are reduced to their Porter stem, like CKAN's stock ``text`` field type,
-  except acronyms and words of up to three letters (``AED`` stays ``aed``).
+  except words of up to three letters (``AED`` stays ``aed``).
 
 A query string is analysed the same way and matched as a phrase: ``水質``
 finds ``河川水質調査結果``, ``保育施設`` does not match ``保育`` and ``施設``
@@ -165,9 +165,9 @@ def _analyse_word(
 
 
 def _keep_unstemmed(raw: str) -> bool:
-    """Acronyms (AED, GTFS) and words of up to three letters are not stemmed:
-    Porter would turn AED into "a"."""
-    return raw.isupper() or len(raw) <= 3
+    """Words of up to three letters are not stemmed (Porter would turn AED
+    into "a"); the rule ignores case, so AED and aed stay the same term."""
+    return len(raw) <= 3
 
 
 def terms(text: str, **options: bool) -> list[str]:
