@@ -16,6 +16,7 @@ alembic migration):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from typing import Any, Iterable
 
@@ -84,6 +85,13 @@ def as_date(field: str, value: Any) -> str:
     return format_date(moment)
 
 
+@functools.lru_cache(maxsize=1024)
+def _index_tokens(text: str, stem: bool) -> tuple[analysis.Token, ...]:
+    """Index-time tokens of a value. A title or description feeds the field's
+    own vector, the catch-all vector and the relevance vector: analysed once."""
+    return tuple(analysis.analyse(text, stem=stem, index=True))
+
+
 class _VectorBuilder:
     """Builds the text of a tsvector literal, one lexeme with its positions."""
 
@@ -92,7 +100,7 @@ class _VectorBuilder:
         self.next_position = 1
 
     def add_value(self, text: str, *, prefix: str = "", weight: str = "D", stem: bool) -> None:
-        tokens = analysis.analyse(text, stem=stem, index=True)
+        tokens = _index_tokens(text, stem)
         if not tokens:
             return
         base = self.next_position
