@@ -63,11 +63,6 @@ class Token(NamedTuple):
     term: str
 
 
-def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
-
-
 def normalise(text: str) -> str:
     """NFKC-normalise ``text`` (width and compatibility forms)."""
     return unicodedata.normalize("NFKC", text)
@@ -81,6 +76,11 @@ def _fold(word: str) -> str:
 
 _CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in _CJK_RANGES)
 _RUN_RE = re.compile(f"([{_CJK_CLASS}]+)|([^{_CJK_CLASS}]+)")
+_CJK_CHAR_RE = re.compile(f"[{_CJK_CLASS}]")
+
+
+def is_cjk(char: str) -> bool:
+    return _CJK_CHAR_RE.fullmatch(char) is not None
 
 
 def _split_runs(text: str) -> Iterator[tuple[bool, str]]:

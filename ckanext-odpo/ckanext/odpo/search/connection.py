@@ -9,11 +9,11 @@ right after ``package_create`` sees the dataset.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
-import json
-from collections import OrderedDict
 import logging
 import time
+from collections import OrderedDict
 from typing import Any, Callable, Iterable, TypeVar
 
 import pysolr
@@ -470,8 +470,9 @@ class SearchStatement:
         return result
 
 
+@dataclasses.dataclass
 class FacetSource(Fragment):
-    multi: bool = True
+    multi: bool = True  # an array of values (unnest) rather than one value
 
 
 def facet_source(field: str) -> FacetSource:
@@ -483,18 +484,17 @@ def facet_source(field: str) -> FacetSource:
     if field in store.ARRAY_COLUMNS:
         return FacetSource(f"d.{field}", [])
     if field in store.SCALAR_COLUMNS:
-        source = FacetSource(f"d.{field}", [])
-        source.multi = False
-        return source
+        return FacetSource(f"d.{field}", [], multi=False)
     return FacetSource(
         "ARRAY(SELECT jsonb_array_elements_text(d.strings->%s))", [field])
 
 
 def sort_expression(field: str) -> Fragment:
     """An expression over the index row ``d`` to sort ``field`` by."""
-    if field in ("metadata_modified", "metadata_created", "title_string"):
-        collation = ' COLLATE "C"' if field == "title_string" else ""
-        return Fragment(f"d.{field}{collation}", [])
+    if field in ("metadata_modified", "metadata_created"):
+        return Fragment(f"d.{field}", [])
+    if field == "title_string" or field in store.SCALAR_COLUMNS:
+        return Fragment(f'd.{field} COLLATE "C"', [])
     kind = schema.field_kind(field)
     if kind in ("int", "float"):
         return Fragment("(d.numbers->%s->>0)::numeric", [field])
@@ -535,6 +535,3 @@ def _int_param(params: dict[str, Any], name: str, default: int) -> int:
     except (TypeError, ValueError) as error:
         raise pysolr.SolrError(f"Invalid integer for '{name}': {value!r}") from error
 
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
