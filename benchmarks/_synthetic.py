@@ -23,6 +23,8 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ckanext.odpo.municipality import municipality_check_digit
+
 NAMESPACE = uuid.UUID("6f3c1d52-8a4e-4f0b-9d7e-0b1e2a5c9e11")
 EPOCH = dt.datetime(2019, 4, 1)
 CATALOGUE_DAYS = 6 * 365
@@ -336,19 +338,13 @@ def stable_id(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(part) for part in parts)))
 
 
-def check_digit(body: str) -> str:
-    """Check digit of a five-digit local government code (weights 6..2, mod 11)."""
-    total = sum(int(digit) * weight for digit, weight in zip(body, (6, 5, 4, 3, 2), strict=True))
-    return str((11 - total % 11) % 10)
-
-
 def build_organisations() -> tuple[Organisation, ...]:
     organisations = []
     for slug, title, body, weight in PUBLIC_BODIES:
         organisations.append(Organisation(
             id=stable_id("organization", slug), name=slug, title=title,
             description=f"{title}が公開するオープンデータです。施設情報、統計、子育て、防災などのデータを提供しています。",
-            public=True, municipality_code=body + check_digit(body), weight=weight,
+            public=True, municipality_code=body + municipality_check_digit(body), weight=weight,
             created="2019-04-01T00:00:00"))
     combos = itertools.islice(itertools.product(COMPANY_TRADES, COMPANY_PLACES), COMPANY_COUNT)
     for index, ((trade_slug, trade), (place_slug, place)) in enumerate(combos):
@@ -658,11 +654,7 @@ def index_document(package: dict[str, Any], site_id: str) -> dict[str, Any]:
 def title_fragments(titles: Sequence[str], rng: random.Random, count: int,
                     lengths: Sequence[int] = (2, 3, 4, 5, 6)) -> list[str]:
     """``count`` substrings (CJK runs only) of the given titles, for queries."""
-    from unicodedata import name as char_name
-
-    def is_cjk(char: str) -> bool:
-        label = char_name(char, "")
-        return label.startswith(("CJK", "HIRAGANA", "KATAKANA"))
+    from ckanext.odpo.search.analysis import is_cjk
 
     fragments: list[str] = []
     while len(fragments) < count:
