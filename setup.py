@@ -63,6 +63,16 @@ setup(
         "ckan.plugins": [
             "odpo = ckanext.odpo.plugin:OdpoPlugin",
             "odpo_search = ckanext.odpo.plugin:OdpoSearchPlugin",
+            "odpo_access = ckanext.odpo.access.plugin:OdpoAccessPlugin",
+            "odpo_sharing = ckanext.odpo.sharing.plugin:OdpoSharingPlugin",
+            "orden_consent = ckanext.orden_consent.plugin:OrdenConsentPlugin",
+            "odpo_bodik_harvester = ckanext.odpo_harvesters.bodik:BodikHarvester",
+            "odpo_ckan_harvester = ckanext.odpo_harvesters.ckan_site:CkanSiteHarvester",
+            "odpo_dcat_harvester = ckanext.odpo_harvesters.dcat:OdpoDcatHarvester",
+            "odpo_opendata_list_harvester = ckanext.odpo_harvesters.opendata_list:OpendataListHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "odpo_dcat_ap3 = ckanext.odpo.sharing.dcat_profile:OdpoDcatProfile",
         ],
     },
 )
