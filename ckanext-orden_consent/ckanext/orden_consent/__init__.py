@@ -1,5 +1,6 @@
 """ckanext-orden_consent: consent management for ORDEN (two-stage consent,
-re-consent on changed terms, consent ledger, privacy center).
+re-consent on changed terms, tamper-evident consent ledger, privacy center).
 
-The package is part of the layout; its plugin is not written yet.
+Other plugins use :mod:`ckanext.orden_consent.shared` and
+:mod:`ckanext.orden_consent.interfaces` only.
 """

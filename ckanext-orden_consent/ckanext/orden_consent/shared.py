@@ -1,0 +1,43 @@
+"""Public surface of ckanext-orden_consent for other plugins.
+
+Check ``ckan.plugins.plugin_loaded("orden_consent")`` before using it.
+
+- :func:`consent_required_for` — does the dataset need a stage-2 consent?
+- :func:`check_platform_consent` — stage 1 (terms of use + privacy policy).
+- :func:`check_dataset_consent` — "may this user use this dataset now?":
+  open tiers: always allowed (even anonymous); other tiers: stage 1;
+  tiers in ``orden_consent.consent_required_values``: stage 1 + stage 2,
+  re-consent after a material change, blocked after a withdrawal. Anonymous
+  users get ``platform_consent_required``; sysadmins and the dataset's editors
+  are allowed. Datasets needing stage 2 without published terms are blocked.
+- :func:`dataset_terms_version` — the current data terms of a dataset.
+
+A refusal's :meth:`ConsentDecision.as_error_dict` is the machine-readable
+part of a 403 answer: ``reason``, ``consent_url``, ``terms_version_id``,
+``message``.
+"""
+from __future__ import annotations
+
+from ckanext.orden_consent.decisions import (
+    CONSENT_WITHDRAWN_REASON,
+    DATASET_CONSENT_REQUIRED,
+    PLATFORM_CONSENT_REQUIRED,
+    RECONSENT_REQUIRED,
+    ConsentDecision,
+    check_dataset_consent,
+    check_platform_consent,
+    consent_required_for,
+    dataset_terms_version,
+)
+
+__all__ = [
+    "CONSENT_WITHDRAWN_REASON",
+    "DATASET_CONSENT_REQUIRED",
+    "PLATFORM_CONSENT_REQUIRED",
+    "RECONSENT_REQUIRED",
+    "ConsentDecision",
+    "check_dataset_consent",
+    "check_platform_consent",
+    "consent_required_for",
+    "dataset_terms_version",
+]
