@@ -84,3 +84,16 @@ def test_terms_form_shows_errors_and_keeps_input(app, seeded_terms, restricted_d
     page = app.post(form_url, headers=browser, data={"title": "規約", "body": "第2版の本文"}).body
     assert "第2版の本文" in page
     assert "material or minor" in page
+
+
+@pytest.mark.ckan_config("ckan.locale_default", "ja")
+@pytest.mark.ckan_config("ckan.locale_order", "ja en")
+def test_pages_speak_japanese_by_default(app, seeded_terms, restricted_dataset, user):
+    page = app.get("/privacy").body
+    assert "プライバシーセンター" in page and "保存する情報" in page and "同意の撤回と削除" in page
+    reply = app.get(f"/dataset/{restricted_dataset['name']}/resource/"
+                    f"{restricted_dataset['resources'][0]['id']}/download",
+                    headers={"Authorization": as_browser(user)["Authorization"]}, follow_redirects=False)
+    assert reply.json["error"]["message"].startswith("このデータを利用する前に")
+    consent_page = app.get("/consent/platform", headers=as_browser(user)).body
+    assert "上記の利用規約とプライバシーポリシーを読み、同意します。" in consent_page

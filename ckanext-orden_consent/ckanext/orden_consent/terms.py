@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
 from ckanext.orden_consent import config
@@ -147,9 +148,9 @@ def publish(
     if previous is None:
         change_kind = CHANGE_INITIAL
     elif change_kind not in (CHANGE_MATERIAL, CHANGE_MINOR):
-        raise TermsError("change_kind", "A new version must be marked material or minor.")
+        raise TermsError("change_kind", tk._("A new version must be marked material or minor."))
     elif not change_summary.strip():
-        raise TermsError("change_summary", "Summarise what changed from the previous version.")
+        raise TermsError("change_summary", tk._("Summarise what changed from the previous version."))
     values: dict[str, Any] = {
         "kind": kind, "scope_type": scope_type, "scope_id": scope_id,
         "version": (previous.version + 1) if previous else 1,
@@ -160,7 +161,7 @@ def publish(
     if previous is not None and all(
         getattr(previous, field) == values[field] for field in TEXT_FIELDS
     ):
-        raise TermsError("body", "The text is identical to the current version.")
+        raise TermsError("body", tk._("The text is identical to the current version."))
     version = TermsVersion(
         id=str(uuid.uuid4()), change_kind=change_kind, change_summary=change_summary.strip(),
         content_hash=content_hash(values), published_at=utcnow(), published_by=published_by,
