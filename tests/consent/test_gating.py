@@ -181,3 +181,14 @@ def _form_token(body: str) -> str:
     match = re.search(r'name="form_token" value="([^"]+)"', body)
     assert match, "the consent form has no token"
     return match.group(1)
+
+
+def test_registration_and_login_land_on_the_platform_consent_page(app, seeded_terms, user):
+    browser = as_browser(user)
+    for landing in ("/user/me", "/dashboard/datasets"):
+        reply = app.get(landing, headers=browser, follow_redirects=False)
+        assert reply.status_code == 302
+        assert "/consent/platform?came_from=" in reply.headers["Location"]
+    give_platform_consent(user, seeded_terms)
+    assert "/consent/platform" not in app.get("/user/me", headers=browser,
+                                              follow_redirects=False).headers["Location"]

@@ -9,7 +9,9 @@
 - ``/user/consents``: my consents (withdraw, confirm deletion, export CSV/JSON).
 - ``/privacy``: the privacy center (プライバシーセンター), public.
 
-It also gates resource downloads (``before_app_request``): a user without the
+After registration and login (the pages CKAN lands on then: ``/user/me``,
+the dashboard), a user who has not accepted the current platform terms is
+taken to the stage-1 page first. It also gates resource downloads (``before_app_request``): a user without the
 consents a dataset needs is sent to the consent page, an API client gets a
 403 with the machine-readable reason.
 """
@@ -182,9 +184,10 @@ def dataset_terms_new(id: str) -> Any:
                 "scope_type": SCOPE_DATASET, "scope_id": dataset["id"]})
         except tk.NotAuthorized:
             tk.abort(403, tk._("You may not publish these terms."))
+    own_terms = terms.current(DATA_TERMS, SCOPE_DATASET, dataset["id"])
     return tk.render("orden_consent/terms_form.html", {
         "dataset": dataset, "current": current, "form": form, "errors": errors,
-        "change_kinds": [CHANGE_MATERIAL, CHANGE_MINOR]})
+        "own_terms": own_terms, "change_kinds": [CHANGE_MATERIAL, CHANGE_MINOR]})
 
 
 @orden_consent.route("/dataset/consent/<id>/overview")
@@ -355,3 +358,22 @@ def gate_resource_download() -> Any:
     target = decision.consent_url or decisions.platform_consent_url()
     separator = "&" if "?" in target else "?"
     return tk.redirect_to(f"{target}{separator}came_from={quote(request.path)}")
+
+
+#: Where CKAN sends users after registering or logging in.
+LANDING_ENDPOINTS = frozenset({"user.me", "dashboard.datasets", "dashboard.groups",
+                               "dashboard.organizations"})
+
+
+@orden_consent.before_app_request
+def prompt_platform_consent() -> Any:
+    """Stage 1 at registration and first login (and after a material change of
+    the platform terms): the landing page becomes the consent page."""
+    if request.method != "GET" or request.endpoint not in LANDING_ENDPOINTS:
+        return None
+    if not tk.current_user.is_authenticated:
+        return None
+    decision = decisions.check_platform_consent(tk.current_user.id)
+    if decision.allowed or decision.terms_version_id is None:
+        return None
+    return tk.redirect_to("orden_consent.platform_consent", came_from=request.path)
