@@ -122,17 +122,16 @@ def test_status_action_answers_the_same_as_the_gate(app, seeded_terms, restricte
     assert status["allowed"] is True and status["reason"] is None
 
 
+@pytest.mark.ckan_config("orden_consent.consent_required_values", "restricted paid custom")
 def test_dataset_without_published_terms_stays_closed(app, seeded_terms, provider, user):
     from ckanext.orden_consent import shared
 
     give_platform_consent(user, seeded_terms)
     dataset = make_dataset(provider, "custom", "no-terms")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(__import__("ckan.plugins.toolkit", fromlist=["config"]).config,
-                      "orden_consent.consent_required_values", "restricted paid custom")
-        decision = shared.check_dataset_consent(user["id"], dataset)
+    decision = shared.check_dataset_consent(user["id"], dataset)
     assert not decision.allowed
     assert decision.reason == "dataset_consent_required" and decision.terms_version_id is None
+    assert api_download(app, dataset, user).json["error"]["reason"] == "dataset_consent_required"
 
 
 def test_web_consent_forms_record_both_stages(app, seeded_terms, restricted_dataset, user):
