@@ -5,6 +5,7 @@ import time
 
 import click
 from ckanext.odpo.demo import DEFAULT_SEED, build_catalogue_plan
+from ckanext.odpo_harvesters.cli import harvest as harvest_commands
 
 
 def get_commands() -> list[click.Command]:
@@ -14,6 +15,9 @@ def get_commands() -> list[click.Command]:
 @click.group(name="odpo", short_help="ODPO catalogue tools.")
 def odpo() -> None:
     """ODPO catalogue tools."""
+
+
+odpo.add_command(harvest_commands)
 
 
 @odpo.group()
