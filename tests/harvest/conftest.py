@@ -26,7 +26,7 @@ import pytest
 from ckan_sites import CkanSite, ckan_command, running_site
 
 HARVEST_PLUGINS = ("odpo_search odpo harvest odpo_bodik_harvester odpo_ckan_harvester "
-                   "odpo_opendata_list_harvester "
+                   "odpo_opendata_list_harvester odpo_dcat_harvester "
                    "scheming_datasets scheming_organizations")
 SAMPLES = Path("/work/shared/samples")
 
