@@ -57,7 +57,15 @@ def test_harvest_speed(filled_source, reset_db):
     fresh()
     source = harvest_source(filled_source.base_url, "odpo_bodik", {"organisation_codes": [SUITA]}, name="ours")
     started = time.monotonic()
-    ours = run_job(source["id"], "odpo_bodik")
+    if os.environ.get("ODPO_HARVEST_BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        ours = profiler.runcall(run_job, source["id"], "odpo_bodik")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    else:
+        ours = run_job(source["id"], "odpo_bodik")
     ours_time = time.monotonic() - started
     ours_ok = sum(1 for item in ours["objects"].values() if item["state"] == "COMPLETE")
     started = time.monotonic()

@@ -25,7 +25,9 @@ from typing import Any
 import pytest
 from ckan_sites import CkanSite, ckan_command, running_site
 
-HARVEST_PLUGINS = ("odpo_search odpo harvest odpo_bodik_harvester odpo_ckan_harvester "
+# odpo_bodik_harvester before harvest: its source page template must win over
+# ckanext-harvest's (plugins listed first take precedence for templates).
+HARVEST_PLUGINS = ("odpo_search odpo odpo_bodik_harvester harvest odpo_ckan_harvester "
                    "odpo_opendata_list_harvester odpo_dcat_harvester "
                    "scheming_datasets scheming_organizations")
 SAMPLES = Path("/work/shared/samples")

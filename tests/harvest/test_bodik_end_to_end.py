@@ -46,7 +46,7 @@ def catalogue(remote):
 
 @pytest.mark.ckan_config("ckan.plugins", HARVEST_PLUGINS)
 @pytest.mark.usefixtures("with_plugins", "clean_db")
-def test_harvest_changes_withdrawals_restores_and_failures(remote, catalogue, web_server, cli):
+def test_harvest_changes_withdrawals_restores_and_failures(remote, catalogue, web_server, cli, app):
     source = harvest_source(remote.base_url, "odpo_bodik",
                             {"organisation_codes": [SUITA, OSAKA_PREF]}, name="bodik")
 
@@ -145,3 +145,11 @@ def test_harvest_changes_withdrawals_restores_and_failures(remote, catalogue, we
     assert "Harvest source bodik" in result.output
     assert "datasets now: 4 published, 0 withdrawn; 5 jobs in total" in result.output
     assert "unmapped licence x1: CC-BY-NC-2.1-JP" in result.output
+
+    # the harvest source page, in Japanese: status and the chart of datasets over time
+    page = app.get("/ja/harvest/bodik").body
+    assert "取込の状況" in page
+    assert "公開中 4 件、提供元による取り下げ 0 件" in page
+    assert "データセット数の推移" in page
+    assert page.count("<circle") == 5
+    assert "HTTP 500" not in page  # the last run had no error
