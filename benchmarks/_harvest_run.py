@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests" / "harvest"), str(ROOT / "tests")]
 
-from conftest import (  # noqa: E402  (tests/harvest/conftest.py: source site helpers)
+from harvest_support import (  # noqa: E402  (tests/harvest: source site helpers)
     HARVEST_PLUGINS,
     bodik_organisation,
     harvest_source,

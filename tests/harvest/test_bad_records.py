@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, run_job
+from harvest_support import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, run_job
 
 SAKAI = "271403"
 

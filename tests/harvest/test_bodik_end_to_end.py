@@ -4,7 +4,7 @@ that changes nothing."""
 from __future__ import annotations
 
 import pytest
-from conftest import (
+from harvest_support import (
     HARVEST_PLUGINS,
     bodik_dataset,
     bodik_organisation,
@@ -107,7 +107,7 @@ def test_harvest_changes_withdrawals_restores_and_failures(remote, catalogue, we
     # 3. a run against a failing source: a gather error, nothing changed
     snapshot = {guid: (d["state"], d["title"], d["metadata_modified"]) for guid, d in datasets.items()}
     from ckanext.harvest.model import HarvestSource
-    from conftest import Answer
+    from harvest_support import Answer
     broken_url = web_server.serve("/broken/api/3/action/organization_list", Answer(b"oops", status=500))
     harvest_record = HarvestSource.get(source["id"])
     harvest_record.url = broken_url.rsplit("/api/3/action/", 1)[0]

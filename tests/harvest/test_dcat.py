@@ -3,7 +3,7 @@ disappears from the catalogue is withdrawn."""
 from __future__ import annotations
 
 import pytest
-from conftest import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, object_errors, run_job
+from harvest_support import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, object_errors, run_job
 
 TOYONAKA = "272035"
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .

@@ -3,7 +3,7 @@ CP932 lists give the same datasets."""
 from __future__ import annotations
 
 import pytest
-from conftest import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, object_errors, run_job
+from harvest_support import HARVEST_PLUGINS, Answer, gather_errors, harvest_source, harvested, object_errors, run_job
 
 HIGASHIOSAKA = "272272"
 LIST = (

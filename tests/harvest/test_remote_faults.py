@@ -6,7 +6,7 @@ import json
 
 import pytest
 from ckanext.odpo_harvesters.remote import PoliteClient, RemoteError
-from conftest import Answer
+from harvest_support import Answer
 
 OK = Answer(json.dumps({"success": True, "result": []}).encode(), headers={"Content-Type": "application/json"})
 
