@@ -97,3 +97,9 @@ def test_pages_speak_japanese_by_default(app, seeded_terms, restricted_dataset, 
     assert reply.json["error"]["message"].startswith("このデータを利用する前に")
     consent_page = app.get("/consent/platform", headers=as_browser(user)).body
     assert "上記の利用規約とプライバシーポリシーを読み、同意します。" in consent_page
+
+
+def test_every_page_links_the_privacy_center_and_my_consents(app, user):
+    anonymous = app.get("/dataset/").body
+    assert 'href="/privacy"' in anonymous and 'href="/user/consents"' not in anonymous
+    assert 'href="/user/consents"' in app.get("/dataset/", headers=as_browser(user)).body

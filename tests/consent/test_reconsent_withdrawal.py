@@ -192,3 +192,18 @@ def test_withdrawing_twice_is_refused(consenting_user, restricted_dataset):
         tk.get_action("orden_consent_withdraw")({"user": consenting_user["name"]},
                                                 {"dataset_id": restricted_dataset["id"]})
     assert "no consent to withdraw" in str(excinfo.value.error_dict)
+
+
+def test_first_dataset_terms_replacing_the_tier_terms_require_reconsent(
+    consenting_user, provider, restricted_dataset, other_restricted_dataset, mail_server,
+):
+    give_dataset_consent(consenting_user, other_restricted_dataset)
+    result = publish_dataset_terms(provider, restricted_dataset)
+    assert result["version"]["change_kind"] == "initial"
+    assert result["affected_users"] == 1 and result["notices_sent"] == 1
+    assert status(consenting_user, restricted_dataset)["reason"] == "reconsent_required"
+    # the other dataset still follows the tier's terms
+    assert status(consenting_user, other_restricted_dataset)["allowed"] is True
+    ((recipients, _subject, body),) = sent_mails(mail_server)
+    assert recipients == [consenting_user["email"]] and restricted_dataset["title"] in body
+    assert other_restricted_dataset["title"] not in body

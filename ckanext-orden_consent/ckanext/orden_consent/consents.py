@@ -23,6 +23,8 @@ from ckanext.orden_consent.model import (
     DELETION_CONFIRMED,
     PLATFORM_KINDS,
     RECONSENT_GIVEN,
+    SCOPE_DATASET,
+    SCOPE_ORGANIZATION,
     SCOPE_PLATFORM,
     ConsentEvent,
     TermsVersion,
@@ -286,19 +288,37 @@ def pending_reconsents(user_id: str) -> list[dict[str, Any]]:
     return found
 
 
-def affected_by_new_version(version: TermsVersion) -> list[ConsentEvent]:
-    """Current consents to earlier versions of the document of ``version``."""
-    earlier = [v.id for v in terms.chain(*version.chain_key) if v.version < version.version]
-    if not earlier:
-        return []
+def _current_consents() -> sa.Select[tuple[ConsentEvent]]:
+    """Each user's latest grant or re-consent per scope (withdrawn ones left out)."""
     latest = (
         sa.select(ConsentEvent.user_id, ConsentEvent.scope,
                   sa.func.max(ConsentEvent.position).label("position"))
         .where(ConsentEvent.event_type.in_((CONSENT_GIVEN, RECONSENT_GIVEN, CONSENT_WITHDRAWN)))
         .group_by(ConsentEvent.user_id, ConsentEvent.scope).subquery()
     )
-    return list(model.Session.scalars(
-        sa.select(ConsentEvent).join(latest, ConsentEvent.position == latest.c.position)
-        .where(ConsentEvent.event_type != CONSENT_WITHDRAWN,
-               ConsentEvent.terms_version_id.in_(earlier))
-    ))
+    return (sa.select(ConsentEvent).join(latest, ConsentEvent.position == latest.c.position)
+            .where(ConsentEvent.event_type != CONSENT_WITHDRAWN))
+
+
+def affected_by_new_version(version: TermsVersion) -> list[ConsentEvent]:
+    """Current consents that ``version`` makes outdated: consents to earlier
+    versions of its document and, when a provider or dataset publishes its
+    own first version, consents its datasets had under the tier's or
+    provider's terms (a different document now applies to them)."""
+    earlier = [v.id for v in terms.chain(*version.chain_key) if v.version < version.version]
+    found = list(model.Session.scalars(
+        _current_consents().where(ConsentEvent.terms_version_id.in_(earlier)))) if earlier else []
+    if version.version == 1 and version.scope_type in (SCOPE_DATASET, SCOPE_ORGANIZATION):
+        if version.scope_type == SCOPE_DATASET:
+            dataset_ids = [version.scope_id]
+        else:
+            dataset_ids = [package_id for (package_id,) in model.Session.query(model.Package.id)
+                           .filter(model.Package.owner_org == version.scope_id)]
+        for event in model.Session.scalars(
+            _current_consents().where(ConsentEvent.dataset_id.in_(dataset_ids))
+        ):
+            dataset = decisions.dataset_dict(str(event.dataset_id))
+            current = terms.dataset_terms(dataset) if dataset else None
+            if current is not None and current.id == version.id and event.terms_version_id != version.id:
+                found.append(event)
+    return found

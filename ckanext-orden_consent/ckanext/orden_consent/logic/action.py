@@ -12,7 +12,7 @@ from ckan.types import Context, DataDict
 from ckanext.orden_consent import consents, decisions, ledger, notices, terms
 from ckanext.orden_consent.logic import schema
 from ckanext.orden_consent.model import (
-    CHANGE_MATERIAL,
+    CHANGE_MINOR,
     PLATFORM_KINDS,
     SCOPE_DATASET,
     SCOPE_ORGANIZATION,
@@ -99,8 +99,10 @@ def orden_consent_terms_publish(context: Context, data_dict: DataDict) -> dict[s
             the data-handling rules of data terms (optional texts).
 
     Returns:
-        ``{"version": <terms version>, "affected_users": n, "notices_sent": n}``;
-        for a material change, the users whose use is paused and the e-mails sent.
+        ``{"version": <terms version>, "affected_users": n, "notices_sent": n}``:
+        the users whose use the new version pauses (a material change, or a
+        provider's or dataset's first own terms replacing the tier's) and the
+        e-mails sent to them.
     """
     _normalise_scope(data_dict)
     tk.check_access("orden_consent_terms_publish", context, data_dict)
@@ -117,11 +119,11 @@ def orden_consent_terms_publish(context: Context, data_dict: DataDict) -> dict[s
         model.Session.rollback()
         raise _consent_error(error) from None
     model.Session.commit()
-    affected = consents.affected_by_new_version(version)
-    sent = 0
-    if version.change_kind == CHANGE_MATERIAL and affected:
-        sent = notices.reconsent_notices(version, affected)
-    return {"version": version.as_dict(), "affected_users": len({e.user_id for e in affected}),
+    # a minor version pauses nobody; a material one, or a provider's or
+    # dataset's first own terms replacing the tier's, pauses the users of the old
+    paused = [] if version.change_kind == CHANGE_MINOR else consents.affected_by_new_version(version)
+    sent = notices.reconsent_notices(version, paused) if paused else 0
+    return {"version": version.as_dict(), "affected_users": len({e.user_id for e in paused}),
             "notices_sent": sent}
 
 
