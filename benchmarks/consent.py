@@ -131,20 +131,20 @@ def measure(options: argparse.Namespace, ini: Path) -> None:
                  "owner_org": None, "access_tier": rng.choice(["restricted", "paid", "registered"])}
                 for i in range(options.datasets)]
     platform = {kind: terms.current(kind, "platform") for kind in PLATFORM_KINDS}
+    data_terms = {dataset["id"]: terms.dataset_terms(dataset) for dataset in datasets}
 
     say(f"appending {options.events} ledger events (one transaction each)")
     durations = []
     started = time.perf_counter()
     for index in range(options.events):
-        user_id = rng.choice(user_ids)
+        user_id, dataset = rng.choice(user_ids), rng.choice(datasets)
+        version = data_terms[dataset["id"]]
         begin = time.perf_counter()
         if index % 5 == 0:
             version = platform[PLATFORM_KINDS[index % 2]]
             ledger.append(event_type=CONSENT_GIVEN, user_id=user_id, scope=version.kind, channel="web",
                           terms_version_id=version.id, terms_content_hash=version.content_hash)
         else:
-            dataset = rng.choice(datasets)
-            version = terms.dataset_terms(dataset)
             kind = CONSENT_WITHDRAWN if index % 23 == 0 else CONSENT_GIVEN
             ledger.append(event_type=kind, user_id=user_id, scope=decisions.dataset_scope(dataset["id"]),
                           channel="api", dataset_id=dataset["id"],

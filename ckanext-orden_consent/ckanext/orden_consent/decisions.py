@@ -124,6 +124,18 @@ def latest_state(user_id: str, scope: str) -> ConsentEvent | None:
     ).first()
 
 
+def latest_states(user_id: str, scopes: list[str]) -> dict[str, ConsentEvent]:
+    """:func:`latest_state` of several scopes in one query."""
+    statement = (
+        sa.select(ConsentEvent)
+        .where(ConsentEvent.user_id == user_id, ConsentEvent.scope.in_(scopes),
+               ConsentEvent.event_type.in_(CONSENT_STATE_EVENTS))
+        .order_by(ConsentEvent.scope, ConsentEvent.position.desc())
+        .distinct(ConsentEvent.scope)
+    )
+    return {state.scope: state for state in model.Session.scalars(statement)}
+
+
 def accepted_version(state: ConsentEvent | None) -> TermsVersion | None:
     if state is None or state.event_type == CONSENT_WITHDRAWN or not state.terms_version_id:
         return None
@@ -131,10 +143,10 @@ def accepted_version(state: ConsentEvent | None) -> TermsVersion | None:
 
 
 def _check_document(
-    user: model.User, scope: str, current: TermsVersion, initial_reason: str, url: str,
+    state: ConsentEvent | None, current: TermsVersion, initial_reason: str, url: str,
 ) -> ConsentDecision | None:
-    """A refusal when ``user`` has no valid consent to ``current``, else None."""
-    state = latest_state(user.id, scope)
+    """A refusal when ``state`` (the user's latest consent event of the
+    document's scope) is not a valid consent to ``current``, else None."""
     if state is None:
         return _denied(initial_reason, url, current.id)
     if state.event_type == CONSENT_WITHDRAWN:
@@ -156,8 +168,10 @@ def check_platform_consent(user_id: str | None) -> ConsentDecision:
         return _denied(PLATFORM_CONSENT_REQUIRED, url, first[0].id if first else None)
     if user.sysadmin:
         return ALLOWED
-    for current in terms.current_platform_versions():
-        refusal = _check_document(user, current.kind, current, PLATFORM_CONSENT_REQUIRED, url)
+    currents = terms.current_platform_versions()
+    states = latest_states(user.id, [current.kind for current in currents]) if currents else {}
+    for current in currents:
+        refusal = _check_document(states.get(current.kind), current, PLATFORM_CONSENT_REQUIRED, url)
         if refusal is not None:
             return refusal
     return ALLOWED
@@ -200,9 +214,8 @@ def check_dataset_consent(user_id: str | None, dataset: dict[str, Any]) -> Conse
             "The provider has not published terms of use for this dataset yet, so it "
             "cannot be used."
         ))
-    refusal = _check_document(
-        user, dataset_scope(str(dataset["id"])), current, DATASET_CONSENT_REQUIRED, url
-    )
+    state = latest_state(user.id, dataset_scope(str(dataset["id"])))
+    refusal = _check_document(state, current, DATASET_CONSENT_REQUIRED, url)
     return refusal or ALLOWED
 
 

@@ -64,10 +64,26 @@ def current(kind: str, scope_type: str, scope_id: str = "") -> TermsVersion | No
     ).first()
 
 
+def _currents(kind_in: tuple[str, ...], scopes: list[tuple[str, str]]) -> dict[tuple, TermsVersion]:
+    """The current version of several documents in one query, by chain key."""
+    if not scopes:
+        return {}
+    statement = (
+        sa.select(TermsVersion)
+        .where(TermsVersion.kind.in_(kind_in),
+               sa.or_(*[sa.and_(TermsVersion.scope_type == scope_type, TermsVersion.scope_id == scope_id)
+                        for scope_type, scope_id in scopes]))
+        .order_by(TermsVersion.kind, TermsVersion.scope_type, TermsVersion.scope_id,
+                  TermsVersion.version.desc())
+        .distinct(TermsVersion.kind, TermsVersion.scope_type, TermsVersion.scope_id)
+    )
+    return {version.chain_key: version for version in model.Session.scalars(statement)}
+
+
 def current_platform_versions() -> list[TermsVersion]:
     """Current platform terms of use and privacy policy (those published)."""
-    found = [current(kind, SCOPE_PLATFORM) for kind in PLATFORM_KINDS]
-    return [version for version in found if version is not None]
+    found = _currents(PLATFORM_KINDS, [(SCOPE_PLATFORM, "")])
+    return [found[key] for kind in PLATFORM_KINDS if (key := (kind, SCOPE_PLATFORM, "")) in found]
 
 
 def dataset_tier(dataset: dict[str, Any]) -> str:
@@ -100,11 +116,11 @@ def dataset_scopes(dataset: dict[str, Any]) -> list[tuple[str, str]]:
 def dataset_terms(dataset: dict[str, Any]) -> TermsVersion | None:
     """The current data terms applying to ``dataset``: its own, else its
     provider's, else its tier's."""
-    for scope_type, scope_id in dataset_scopes(dataset):
-        if scope_id:
-            found = current(DATA_TERMS, scope_type, scope_id)
-            if found is not None:
-                return found
+    scopes = [(scope_type, scope_id) for scope_type, scope_id in dataset_scopes(dataset) if scope_id]
+    found = _currents((DATA_TERMS,), scopes)
+    for scope_type, scope_id in scopes:
+        if (DATA_TERMS, scope_type, scope_id) in found:
+            return found[(DATA_TERMS, scope_type, scope_id)]
     return None
 
 
