@@ -191,3 +191,15 @@ def test_registration_and_login_land_on_the_platform_consent_page(app, seeded_te
     give_platform_consent(user, seeded_terms)
     assert "/consent/platform" not in app.get("/user/me", headers=browser,
                                               follow_redirects=False).headers["Location"]
+
+
+def test_status_of_a_private_dataset_is_not_told_to_outsiders(seeded_terms, provider, user):
+    import ckan.plugins.toolkit as tk
+
+    dataset = factories.Dataset(owner_org=provider["organization"]["id"], private=True,
+                                extras=[{"key": "access_tier", "value": "restricted"}])
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("orden_consent_status")({"user": user["name"]}, {"dataset_id": dataset["id"]})
+    answer = tk.get_action("orden_consent_status")({"user": provider["user"]["name"]},
+                                                   {"dataset_id": dataset["id"]})
+    assert answer["allowed"] is True

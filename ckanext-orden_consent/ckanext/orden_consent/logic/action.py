@@ -299,6 +299,7 @@ def orden_consent_status(context: Context, data_dict: DataDict) -> dict[str, Any
     user = model.User.get(data_dict["user_id"]) if data_dict.get("user_id") else None
     user_id = user.id if user is not None else _user_id(context)
     if data_dict.get("dataset_id"):
+        tk.check_access("package_show", context, {"id": data_dict["dataset_id"]})
         dataset = _dataset(data_dict["dataset_id"])
         answer = _decision_dict(decisions.check_dataset_consent(user_id, dataset))
         answer["consent_required"] = decisions.consent_required_for(dataset)
