@@ -19,3 +19,17 @@ def search_backend() -> str:
 def search_statement_timeout() -> int:
     """Upper bound of one search statement, in milliseconds."""
     return int(tk.config.get(SEARCH_STATEMENT_TIMEOUT, 10000) or 10000)
+
+
+SHARING_PARTNER_RATE_LIMIT = "odpo.sharing.partner_rate_limit"
+SHARING_FEED_PAGE_SIZE = "odpo.sharing.feed_page_size"
+
+
+def sharing_partner_rate_limit() -> int:
+    """Change-feed requests one partner may make per minute."""
+    return int(tk.config.get(SHARING_PARTNER_RATE_LIMIT, 60) or 60)
+
+
+def sharing_feed_page_size() -> int:
+    """Default number of changes in one page of the change feed."""
+    return int(tk.config.get(SHARING_FEED_PAGE_SIZE, 100) or 100)
