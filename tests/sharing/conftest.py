@@ -57,3 +57,17 @@ def _site_user() -> str:
 def sharing_config(ckan_config: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in SHARING_OPTIONS.items():
         monkeypatch.setitem(ckan_config, key, value)
+
+
+SHARING_TABLES = ("odpo_sharing_pull_log", "odpo_sharing_partner", "odpo_sharing_change",
+                  "odpo_sharing_subscription", "odpo_sharing_dcat_fragment")
+
+
+@pytest.fixture
+def clean_sharing(clean_db: None) -> None:
+    """Empty the sharing tables (CKAN's ``reset_db`` keeps plugin tables)."""
+    import sqlalchemy as sa
+    from ckan import model
+
+    model.Session.execute(sa.text(f"TRUNCATE {', '.join(SHARING_TABLES)} RESTART IDENTITY"))
+    model.Session.commit()

@@ -15,7 +15,7 @@ ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SHARING_PLUGINS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", "odpo_dcat_ap3"),
-    pytest.mark.usefixtures("with_plugins", "clean_db"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_sharing", "clean_index"),
 ]
 
 

@@ -70,17 +70,16 @@ def record_change(dataset_id: str, change_type: str | None = None) -> None:
     """Add the change of a dataset to the feed, in the current transaction
     (it is committed or rolled back with the change itself).
 
-    Without ``change_type`` it follows from the dataset's state: deleted
-    datasets with ``withdrawn_at`` are withdrawn, other deleted ones deleted,
-    the rest updated.
+    Without ``change_type`` it follows from the dataset's state (deleted or
+    updated); a deletion of a dataset with ``withdrawn_at`` is a withdrawal.
     """
     package = model.Package.get(dataset_id)
     if package is None:
         return
-    if change_type is None or package.state == "deleted":
-        change_type = UPDATED if package.state != "deleted" else (
-            WITHDRAWN if (package.extras or {}).get("withdrawn_at") else DELETED
-        )
+    if change_type is None:
+        change_type = DELETED if package.state == "deleted" else UPDATED
+    if change_type == DELETED and (package.extras or {}).get("withdrawn_at"):
+        change_type = WITHDRAWN
     model.Session.execute(change_table.insert().values(
         dataset_id=package.id, dataset_name=package.name, change_type=change_type,
     ))

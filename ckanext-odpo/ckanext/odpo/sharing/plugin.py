@@ -35,4 +35,5 @@ class OdpoSharingPlugin(p.SingletonPlugin):
         feed.record_change(pkg_dict["id"])
 
     def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
-        feed.record_change(pkg_dict["id"])
+        # called before the dataset's state changes
+        feed.record_change(pkg_dict["id"], feed.DELETED)
