@@ -5,6 +5,7 @@ import time
 
 import click
 from ckanext.odpo.demo import DEFAULT_SEED, build_catalogue_plan
+from ckanext.odpo.sharing.cli import sharing
 from ckanext.odpo_harvesters.cli import harvest as harvest_commands
 
 
@@ -56,3 +57,6 @@ def load(ctx: click.Context, scale: float, seed: int) -> None:
         f"{report.datasets_existing} already there ({elapsed:.1f} s)",
         fg="green",
     )
+
+
+odpo.add_command(sharing)

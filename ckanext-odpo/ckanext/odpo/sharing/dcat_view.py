@@ -55,9 +55,14 @@ def public_copy(dataset: Mapping[str, Any]) -> dict[str, Any]:
     """A deep copy of the dataset without the resources whose data is not
     public (their URLs and rows are not handed out)."""
     shared = copy.deepcopy(dict(dataset))
-    shared["resources"] = [
-        resource for resource in shared.get("resources") or [] if resource_is_public(dataset, resource)
-    ]
+    resources = shared.get("resources") or []
+    withheld = {str(resource.get(key)) for resource in resources if not resource_is_public(dataset, resource)
+                for key in ("id", "name") if resource.get(key)}
+    shared["resources"] = [resource for resource in resources if resource_is_public(dataset, resource)]
+    for resource in shared["resources"]:
+        if resource.get("sample_of") in withheld:
+            # a sample of withheld data: which resource it shows is not shared
+            resource.pop("sample_of")
     shared["num_resources"] = len(shared["resources"])
     return shared
 

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckanext.odpo.sharing import dcat_view
 from ckanext.odpo.sharing.model import change_table
+from ckanext.odpo.sharing.organisations import organisation_fields
 
 import ckan.plugins.toolkit as tk
 
@@ -117,7 +118,15 @@ def shared_datasets(dataset_ids: list[str]) -> dict[str, dict[str, Any]]:
         "fq": "id:(" + " OR ".join(f'"{dataset_id}"' for dataset_id in dataset_ids) + ")",
         "rows": len(dataset_ids), "include_private": False,
     })
-    return {dataset["id"]: dcat_view.public_copy(dataset) for dataset in found["results"]}
+    shared = {}
+    for dataset in found["results"]:
+        copy = dcat_view.public_copy(dataset)
+        # the provider's public fields (type, local government code), so
+        # that a partner can file the dataset under the same provider
+        copy["organization"] = {**(copy.get("organization") or {}),
+                                **organisation_fields(dataset.get("owner_org") or "")}
+        shared[dataset["id"]] = copy
+    return shared
 
 
 def changes_page(cursor_text: str | None, limit: int) -> dict[str, Any]:
