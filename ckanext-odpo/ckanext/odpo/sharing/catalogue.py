@@ -29,14 +29,19 @@ PROFILE_VERSION = "1"
 RENDER_BATCH = 100
 
 
-def fragment_key(metadata_modified: Any) -> str:
-    value = metadata_modified.isoformat() if isinstance(metadata_modified, dt.datetime) else metadata_modified
-    return f"{value}|{PROFILE_VERSION}"
+def fragment_key(metadata_modified: dt.datetime | str) -> str:
+    """The key a fragment is stored under: the dataset's metadata_modified
+    (to the microsecond, whether it comes as a datetime or as ISO text) and
+    the profile version."""
+    if isinstance(metadata_modified, str):
+        metadata_modified = dt.datetime.fromisoformat(metadata_modified.rstrip("Z"))
+    return f"{metadata_modified.replace(tzinfo=None):%Y-%m-%dT%H:%M:%S.%f}|{PROFILE_VERSION}"
 
 
-def render_dataset(dataset: dict[str, Any]) -> str:
+def render_dataset(dataset: dict[str, Any], serializer: RDFSerializer | None = None) -> str:
     """One dataset's DCAT description (ODPO profile) as N-Triples."""
-    serializer = RDFSerializer(profiles=[PROFILE])
+    serializer = serializer or RDFSerializer(profiles=[PROFILE])
+    serializer.g = Graph()
     serializer.graph_from_dataset(dataset)
     return serializer.g.serialize(format="nt")
 
@@ -66,6 +71,7 @@ def render_and_store(dataset_ids: list[str]) -> dict[str, str]:
     their fragments; returns ``{id: ntriples}``."""
     rendered: dict[str, str] = {}
     search = tk.get_action("package_search")
+    serializer = RDFSerializer(profiles=[PROFILE])  # loading the profiles is costly: once
     for start in range(0, len(dataset_ids), RENDER_BATCH):
         batch = dataset_ids[start:start + RENDER_BATCH]
         found = search({"ignore_auth": True}, {
@@ -73,7 +79,7 @@ def render_and_store(dataset_ids: list[str]) -> dict[str, str]:
             "rows": len(batch), "include_private": False,
         })
         for dataset in found["results"]:
-            ntriples = render_dataset(dataset)
+            ntriples = render_dataset(dataset, serializer)
             rendered[dataset["id"]] = ntriples
             statement = sa.dialects.postgresql.insert(dcat_fragment_table).values(
                 dataset_id=dataset["id"], metadata_modified=fragment_key(dataset["metadata_modified"]),
@@ -101,13 +107,15 @@ def catalogue_header(dataset_ids: list[str], page: int | None, page_size: int, t
     graph.add((catalogue, DCTERMS.publisher, publisher))
     graph.add((publisher, RDF.type, FOAF.Agent))
     graph.add((publisher, FOAF.name, Literal(title)))
-    for dataset_id in dataset_ids:
-        graph.add((catalogue, DCAT.dataset, URIRef(dataset_uri({"id": dataset_id}))))
     if page is not None:
         hydra = "http://www.w3.org/ns/hydra/core#"
         graph.add((catalogue, URIRef(hydra + "totalItems"), Literal(total)))
         graph.add((catalogue, URIRef(hydra + "itemsPerPage"), Literal(page_size)))
-    return graph.serialize(format="nt")
+    # one line per dataset, written directly (dataset ids are UUIDs: no escaping)
+    dataset_base = dataset_uri({"id": "-"})[:-1]
+    links = "".join(f"<{catalogue}> <{DCAT.dataset}> <{dataset_base}{dataset_id}> .\n"
+                    for dataset_id in dataset_ids)
+    return graph.serialize(format="nt") + links
 
 
 def catalogue_ntriples(
