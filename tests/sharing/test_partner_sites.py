@@ -140,6 +140,7 @@ def test_stock_partner_harvests_only_public_data(
     assert not WITHHELD.search(dump), WITHHELD.search(dump)
     assert "files.example/270008_toilets/data.csv" in dump  # open data does arrive
     assert "restricted-flows/sample.csv" in dump  # and so do public samples
+    assert "/sharing/access-tier/paid" in dump  # the tier, kept by the stock profile
     for url in (f"{source.base_url}/sharing/catalog.ttl", f"{source.base_url}/catalog.ttl"):
         assert not WITHHELD.search(get_text(url))
 
