@@ -115,3 +115,40 @@ def test_catalogue_pages_and_stock_endpoint_agree(app: Any) -> None:
     assert {f"吹田市 272051_dataset-{n}" for n in range(3)} <= titles
     assert paged == titles == stock_titles
     assert app.get("/sharing/catalog.ttl?page=0").status_code == 400
+
+
+def test_modified_since_and_changes_reach_the_stored_descriptions(app: Any) -> None:
+    org = organisation()
+    first = dataset(org, "272051_before")
+    full, _ = catalogue_graph(app)  # stores every dataset's description
+    cutoff = first["metadata_modified"]
+    dataset(org, "272051_after")
+    tk_patch = __import__("ckan.plugins.toolkit", fromlist=["get_action"]).get_action("package_patch")
+    tk_patch({"ignore_auth": True, "user": ""}, {"id": first["id"], "title": "吹田市 改訂後"})
+    recent, _ = catalogue_graph(app, f"/sharing/catalog.ttl?modified_since={cutoff}")
+    titles = {str(o) for o in recent.objects(None, DCTERMS.title) if getattr(o, "language", None) == "ja"}
+    assert titles == {"吹田市 改訂後", "吹田市 272051_after"}
+    assert app.get("/sharing/catalog.ttl?modified_since=yesterday").status_code == 400
+
+
+def test_access_tier_uris_resolve(app: Any) -> None:
+    graph = Graph().parse(data=app.get("/sharing/access-tier/paid").get_data(as_text=True), format="turtle")
+    labels = {str(o) for o in graph.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))}
+    assert labels == {"有償", "Paid"}
+    assert app.get("/sharing/access-tier/secret").status_code == 404
+
+
+@pytest.mark.usefixtures("with_extended_cli")
+def test_render_command_stores_descriptions_ahead(app: Any, cli: Any) -> None:
+    from ckan.cli.cli import ckan
+
+    org = organisation()
+    dataset(org, "272051_one")
+    dataset(org, "272051_two", tier="paid")
+    first = cli.invoke(ckan, ["odpo", "sharing", "render-dcat"])
+    assert first.exit_code == 0, first.output
+    assert "2 rendered, 0 already current" in first.output
+    again = cli.invoke(ckan, ["odpo", "sharing", "render-dcat"])
+    assert "0 rendered, 2 already current" in again.output
+    _graph, text = catalogue_graph(app)
+    assert "272051_two/data.csv" not in text and "272051_one/data.csv" in text

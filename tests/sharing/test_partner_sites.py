@@ -22,7 +22,21 @@ import sqlalchemy as sa
 from ckan_sites import CkanSite, ckan_command, running_site
 from conftest import SHARING_OPTIONS, SHARING_PLUGINS
 
-ODPO_PLUGINS = SHARING_PLUGINS
+
+
+def access_plugin_available() -> bool:
+    """Whether ``odpo_access`` (which withholds URLs in the CKAN API) is installed."""
+    from importlib.metadata import entry_points
+
+    found = [ep for ep in entry_points(group="ckan.plugins") if ep.name == "odpo_access"]
+    try:
+        return bool(found) and found[0].load() is not None
+    except ImportError:
+        return False
+
+
+ODPO_PLUGINS = SHARING_PLUGINS + (" odpo_access" if access_plugin_available() else "")
+ODPO_MIGRATIONS = ("odpo_search", "odpo_sharing") + (("odpo_access",) if access_plugin_available() else ())
 STOCK_PARTNER_PLUGINS = "odpo_search harvest ckan_harvester dcat dcat_rdf_harvester"
 WITHHELD = re.compile(r"files\.example/[^\s\"'<>]*/(restricted|paid|registered)[^\s\"'<>]*/data\.csv")
 
@@ -82,7 +96,7 @@ def odpo_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     test_ini = Path(request.config.getoption("ckan_ini")).resolve()
     with running_site(
         test_ini, tmp_path_factory.mktemp("odpo-source"), name="sharing_source", plugins=ODPO_PLUGINS,
-        migrate=("odpo_search", "odpo_sharing"), options=SHARING_OPTIONS,
+        migrate=ODPO_MIGRATIONS, options=SHARING_OPTIONS,
         setup=[("user", "add", "admin", "password=correct-horse-battery", "email=admin@example.org"),
                ("sysadmin", "add", "admin")],
     ) as site:
@@ -143,6 +157,42 @@ def test_stock_partner_harvests_only_public_data(
     assert "/sharing/access-tier/paid" in dump  # the tier, kept by the stock profile
     for url in (f"{source.base_url}/sharing/catalog.ttl", f"{source.base_url}/catalog.ttl"):
         assert not WITHHELD.search(get_text(url))
+
+
+@pytest.mark.skipif(not access_plugin_available(),
+                    reason="the CKAN API withholds URLs only with the odpo_access plugin")
+def test_stock_ckan_harvester_gets_no_withheld_url(
+    odpo_site: tuple[CkanSite, str], request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    source, _token = odpo_site
+    test_ini = Path(request.config.getoption("ckan_ini")).resolve()
+    with running_site(
+        test_ini, tmp_path_factory.mktemp("stock-api-partner"), name="sharing_api_partner",
+        plugins=STOCK_PARTNER_PLUGINS, migrate=("odpo_search", "harvest"),
+    ) as partner:
+        try:
+            partner.ckan("harvester", "source", "create", "odpo-api", source.base_url, "ckan",
+                         "ODPO API", "true", "", "MANUAL", '{"organizations_filter_include": ["osaka-pref"]}')
+        except RuntimeError:
+            pass  # created; see the DCAT test above
+        partner.ckan("harvester", "run-test", "odpo-api")
+        engine = sa.create_engine(partner.database_url)
+        try:
+            with engine.connect() as connection:
+                names = sorted(connection.execute(sa.text(
+                    "SELECT name FROM package WHERE type = 'dataset' AND state = 'active'")).scalars())
+                dump = database_text(connection)
+        finally:
+            engine.dispose()
+    public = sorted(dataset["name"] for dataset in call(source, "package_search", {"rows": 100})["results"])
+    assert names == public and "270008_internal" not in names
+    assert not WITHHELD.search(dump), WITHHELD.search(dump)
+    assert "files.example/270008_toilets/data.csv" in dump
+    for dataset_name in public:
+        shown = json.dumps(call(source, "package_show", {"id": dataset_name}))
+        assert not WITHHELD.search(shown), dataset_name
+    assert not WITHHELD.search(json.dumps(call(source, "package_search", {"rows": 100})))
 
 
 @pytest.mark.usefixtures("with_extended_cli")

@@ -65,3 +65,25 @@ def partner_add(ctx: click.Context, name: str, title: str, valid_days: int | Non
         except tk.ValidationError as error:
             raise click.ClickException(str(error.error_dict)) from None
     click.echo(result["token"])
+
+
+@sharing.command("render-dcat")
+@click.pass_context
+def render_dcat(ctx: click.Context) -> None:
+    """Render and store the DCAT description of every public dataset that
+    changed since it was last rendered (so /sharing/catalog.ttl answers fast
+    from the first request, e.g. after a bulk import)."""
+    from ckanext.odpo.sharing import catalogue
+
+    with ctx.meta["flask_app"].test_request_context():
+        rows = catalogue.public_datasets()
+        stored = catalogue.stored_fragments([row.id for row in rows])
+        stale = [row.id for row in rows
+                 if stored.get(row.id, ("", ""))[0] != catalogue.fragment_key(row.metadata_modified)]
+        batch = catalogue.RENDER_BATCH
+        with click.progressbar(length=len(stale), label="DCAT descriptions",
+                               file=click.get_text_stream("stderr")) as bar:
+            for start in range(0, len(stale), batch):
+                catalogue.render_and_store(stale[start:start + batch])
+                bar.update(len(stale[start:start + batch]))
+    click.secho(f"{len(stale)} rendered, {len(rows) - len(stale)} already current", fg="green")
