@@ -85,7 +85,7 @@ def make_dataset(provider: dict[str, Any], organisation: dict[str, Any]) -> Call
                 "license_id": "odpo-paid",
                 "secondary_distribution": "prohibited",
                 "price_plans": [
-                    {"name": "年間契約", "price_jpy": 120000, "period": "annual", "delivery": "file"}
+                    {"name": "年間契約", "price_jpy": 120000, "period": "yearly", "delivery": "file"}
                 ],
             },
         }[access_tier]

@@ -5,6 +5,7 @@ import time
 
 import click
 from ckanext.odpo.demo import DEFAULT_SEED, build_catalogue_plan
+from ckanext.odpo.samples import cli as samples_cli
 from ckanext.odpo.sharing.cli import sharing
 from ckanext.odpo_harvesters.cli import harvest as harvest_commands
 
@@ -60,3 +61,4 @@ def load(ctx: click.Context, scale: float, seed: int) -> None:
 
 
 odpo.add_command(sharing)
+odpo.add_command(samples_cli.samples)

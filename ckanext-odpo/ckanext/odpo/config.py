@@ -9,6 +9,8 @@ import ckan.plugins.toolkit as tk
 
 SEARCH_BACKEND = "odpo.search.backend"
 SEARCH_STATEMENT_TIMEOUT = "odpo.search.statement_timeout"
+SAMPLES_ROWS = "odpo.samples.rows"
+SAMPLES_GENERATE_ON_UPLOAD = "odpo.samples.generate_on_upload"
 
 
 def search_backend() -> str:
@@ -33,3 +35,13 @@ def sharing_partner_rate_limit() -> int:
 def sharing_feed_page_size() -> int:
     """Default number of changes in one page of the change feed."""
     return int(tk.config.get(SHARING_FEED_PAGE_SIZE, 100) or 100)
+
+
+def samples_rows() -> int:
+    """Data rows of a generated sample (after the header), and shown of a sample."""
+    return max(1, int(tk.config.get(SAMPLES_ROWS, 20) or 20))
+
+
+def samples_generate_on_upload() -> bool:
+    """Whether an upload to a non-open dataset makes or refreshes its sample."""
+    return tk.asbool(tk.config.get(SAMPLES_GENERATE_ON_UPLOAD, True))

@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.odpo import helpers as odpo_helpers
 from ckanext.odpo.indexing import index_document
 from ckanext.odpo.licences.ckan_list import register_licences
+from ckanext.odpo.samples.implementation import SampleResourceController
 from ckanext.odpo.search import patch as search_patch
 
 
@@ -18,13 +19,14 @@ from ckanext.odpo.search import patch as search_patch
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
-class OdpoPlugin(p.SingletonPlugin, DefaultTranslation):
+class OdpoPlugin(SampleResourceController, p.SingletonPlugin, DefaultTranslation):
     """Catalogue features of ODPO (CLI, demo catalogue, schemas, pages, ...)."""
 
     p.implements(p.IClick)
     p.implements(p.IConfigurer)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.ITranslation)
 
     def get_commands(self) -> list[Any]:
