@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from ckanext.odpo.samples import SampleError, generate_sample, read_head, sample_format
-from conftest import (
+from sample_support import (
     KOBE_CP932,
     YAIZU_BOM,
     YAIZU_UTF8,

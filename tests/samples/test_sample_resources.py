@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import call_action
-from conftest import KOBE_CP932, SAMPLE_PLUGINS, YAIZU_BOM, csv_records, package, samples_in
+from sample_support import KOBE_CP932, SAMPLE_PLUGINS, YAIZU_BOM, csv_records, samples_in
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SAMPLE_PLUGINS),
@@ -103,7 +103,7 @@ class TestBrokenUploads:
         self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any],
         upload: Callable[..., Any],
     ) -> None:
-        from conftest import xlsx_bytes
+        from sample_support import xlsx_bytes
 
         dataset = make_dataset("shelters")
         content = xlsx_bytes(csv_records(KOBE_CP932, "cp932"))

@@ -29,6 +29,9 @@ __all__ = [
     "odpo_licence",
     "odpo_provider_type",
     "odpo_recent_datasets",
+    "odpo_sample_previews",
+    "odpo_sample_status",
+    "odpo_samples_missing_count",
     "odpo_standard_label",
     "odpo_update_frequency_label",
 ]
@@ -432,6 +435,33 @@ def odpo_recent_datasets(limit: int = 5) -> list[dict[str, Any]]:
         {}, {"q": "*:*", "rows": limit, "sort": "metadata_modified desc"}
     )
     return result["results"]
+
+
+# Samples (ckanext.odpo.samples imports this module, so it is imported late).
+
+
+def odpo_sample_previews(dataset: Mapping[str, Any]) -> list[Any]:
+    """The dataset's samples with their first rows (``SamplePreview``)."""
+    from ckanext.odpo.samples import display
+
+    return display.sample_previews(dataset)
+
+
+def odpo_sample_status(dataset: Mapping[str, Any]) -> Any:
+    """What the provider is asked to do about the dataset's samples (``SampleStatus``)."""
+    from ckanext.odpo.samples import display
+
+    return display.sample_status(dataset)
+
+
+def odpo_samples_missing_count(organisation_id: str) -> int:
+    """How many non-open datasets of the organisation the current user may edit lack samples."""
+    from ckanext.odpo.samples import display
+
+    user_name = getattr(tk.current_user, "name", None)
+    if not user_name:
+        return 0
+    return len(display.datasets_without_samples(user_name, organisation_id))
 
 
 # --- search facets ---------------------------------------------------------------

@@ -5,7 +5,10 @@ What is counted (the terms of ODPO's published figures):
 * organisations: active organisations ("registered organisations");
 * catalogues: active, public (not CKAN-private) datasets of the default type;
   harvest sources and unpublished drafts are not part of the catalogue;
-* data: the active resources of those datasets.
+* data: the active resources of those datasets;
+* samples: the catalogue's datasets of the ``registered``, ``restricted`` and
+  ``paid`` tiers, and those of them without any sample resource
+  (``is_sample``), which their providers are asked to add.
 
 Every figure is split by sector: an organisation is *private* when its
 ``provider_type`` is ``company`` and *public* otherwise; a dataset or resource
@@ -33,7 +36,11 @@ from ckanext.odpo.helpers import (
     provider_type_code,
     sector_of,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
+
+#: Access tiers whose datasets need samples (everything but ``open``).
+SAMPLED_TIERS = tuple(tier for tier in ACCESS_TIERS if tier != "open")
 
 #: Key of the rows counting datasets where a field is missing.
 NOT_SET = ""
@@ -80,6 +87,8 @@ class CatalogueStatistics:
     datasets_by_licence: tuple[CountRow, ...]
     datasets_by_standard: tuple[CountRow, ...]
     datasets_by_freshness: tuple[CountRow, ...]
+    non_open_datasets: SectorCounts = SectorCounts()
+    non_open_datasets_without_samples: SectorCounts = SectorCounts()
 
     def breakdowns(self) -> dict[str, tuple[CountRow, ...]]:
         """The breakdowns by name, as the API reports them."""
@@ -120,6 +129,10 @@ def catalogue_statistics(
         ),
         datasets_by_standard=_by_key(_dataset_counts(db, _package_extra("conforms_to"))),
         datasets_by_freshness=datasets_by_freshness(db, today),
+        non_open_datasets=_totals(db, _dataset_query().where(_non_open())),
+        non_open_datasets_without_samples=_totals(
+            db, _dataset_query().where(_non_open(), ~_has_sample())
+        ),
     )
 
 
@@ -141,6 +154,41 @@ def _package_extra(key: str) -> sa.ColumnElement[str]:
 def _catalogue_datasets() -> list[sa.ColumnElement[bool]]:
     package = model.package_table
     return [package.c.state == "active", package.c.type == "dataset", package.c.private.is_(False)]
+
+
+def _non_open() -> sa.ColumnElement[bool]:
+    return model.package_table.c.extras["access_tier"].astext.in_(SAMPLED_TIERS)
+
+
+def _has_sample() -> sa.ColumnElement[bool]:
+    """The dataset has an active resource with ``is_sample`` true."""
+    resource = model.resource_table
+    # resource.extras is JSON stored as text
+    is_sample = sa.cast(sa.type_coerce(resource.c.extras, sa.UnicodeText), JSONB)["is_sample"].astext
+    return sa.exists().where(
+        resource.c.package_id == model.package_table.c.id,
+        resource.c.state == "active",
+        sa.func.lower(is_sample) == "true",
+    )
+
+
+def datasets_without_samples(
+    db: Session, organisation_ids: Sequence[str] | None = None
+) -> list[sa.Row[Any]]:
+    """Active datasets of the non-open tiers that have no sample, private ones
+    included, optionally only of ``organisation_ids``; rows of ``id``,
+    ``name``, ``title``, ``owner_org``, ``access_tier``, by title."""
+    package = model.package_table
+    query = sa.select(
+        package.c.id,
+        package.c.name,
+        package.c.title,
+        package.c.owner_org,
+        package.c.extras["access_tier"].astext.label("access_tier"),
+    ).where(package.c.state == "active", package.c.type == "dataset", _non_open(), ~_has_sample())
+    if organisation_ids is not None:
+        query = query.where(package.c.owner_org.in_(list(organisation_ids)))
+    return list(db.execute(query.order_by(package.c.title, package.c.name)).all())
 
 
 def _dataset_query() -> sa.Select[Any]:

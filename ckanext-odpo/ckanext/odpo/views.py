@@ -19,9 +19,10 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckanext.odpo.helpers import N_, SECTORS, current_language, sector_label
 from ckanext.odpo.licences import Licence, load_register
+from ckanext.odpo.samples.views import odpo_samples
 from flask import Blueprint
 
-__all__ = ["odpo", "odpo_licences"]
+__all__ = ["odpo", "odpo_licences", "odpo_samples"]
 
 odpo = Blueprint("odpo", __name__, url_prefix="/odpo")
 odpo_licences = Blueprint("odpo_licences", __name__, url_prefix="/licences")

@@ -59,7 +59,10 @@ def odpo_catalogue_statistics(context: Context, data_dict: DataDict) -> dict[str
         ``datasets_by_access_tier``, ``datasets_by_licence``,
         ``datasets_by_standard`` and ``datasets_by_freshness``: lists of
         ``{"key", "label", "total", "public", "private"}`` (``key`` is ``""``
-        for datasets where the field is not set).
+        for datasets where the field is not set); ``samples`` with
+        ``non_open_datasets`` (datasets of the registered, restricted and
+        paid tiers) and ``without_samples`` (those of them without a sample
+        resource), each ``{"total", "public", "private"}``.
     """
     tk.check_access("odpo_catalogue_statistics", context, data_dict)
     reference_date = data_dict.get("reference_date")
@@ -77,6 +80,10 @@ def statistics_as_dict(figures: statistics.CatalogueStatistics) -> dict[str, Any
             "organisations": figures.organisations.as_dict(),
             "datasets": figures.datasets.as_dict(),
             "resources": figures.resources.as_dict(),
+        },
+        "samples": {
+            "non_open_datasets": figures.non_open_datasets.as_dict(),
+            "without_samples": figures.non_open_datasets_without_samples.as_dict(),
         },
     }
     for name, rows in figures.breakdowns().items():
