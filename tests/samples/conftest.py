@@ -1,5 +1,6 @@
 """Fixtures of the sample tests: real municipal files (see data/PROVENANCE.md),
 broken files made from them, and a provider with non-open datasets."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,5 +1,6 @@
 """Test files and helpers of the sample tests (imported by name: pytest puts
 this folder on ``sys.path``)."""
+
 from __future__ import annotations
 
 import csv

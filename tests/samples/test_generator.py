@@ -1,4 +1,5 @@
 """The sample generator on real municipal files and on broken ones."""
+
 from __future__ import annotations
 
 import csv
@@ -92,7 +93,11 @@ class TestRealFiles:
     def test_values_spanning_lines_stay_one_record(self, tmp_path: Path) -> None:
         content = '名称,説明\r\n"北公園","トイレ\r\n（多目的）"\r\n南公園,なし\r\n'.encode("cp932")
         sample = generate_sample(write(tmp_path, "parks.csv", content), "CSV", 20)
-        assert parse_sample(sample.content) == [["名称", "説明"], ["北公園", "トイレ\r\n（多目的）"], ["南公園", "なし"]]
+        assert parse_sample(sample.content) == [
+            ["名称", "説明"],
+            ["北公園", "トイレ\r\n（多目的）"],
+            ["南公園", "なし"],
+        ]
 
     def test_tsv_stays_tsv(self, tmp_path: Path) -> None:
         records = csv_records(YAIZU_UTF8, "utf-8")

@@ -1,5 +1,6 @@
 """What people see of samples: the table on the dataset page, the notices to
 providers, their list of datasets without samples, and the statistics."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -36,8 +37,13 @@ class TestDatasetPage:
         self, app: Any, make_dataset: Callable[..., Any], upload: Callable[..., Any]
     ) -> None:
         dataset = make_dataset("shelters")
-        upload(KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"],
-               name="屋外避難所（CSV）", format="CSV")
+        upload(
+            KOBE_CP932.read_bytes(),
+            "shelters.csv",
+            package_id=dataset["id"],
+            name="屋外避難所（CSV）",
+            format="CSV",
+        )
         [sample] = samples_in(dataset["id"])
 
         soup = page(app, f"/dataset/{dataset['name']}")
@@ -55,15 +61,19 @@ class TestDatasetPage:
     def test_editors_see_that_a_non_open_dataset_has_no_sample(
         self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any]
     ) -> None:
-        make_dataset("shelters", resources=[{"name": "全件", "url": "https://data.example.jp/a.csv",
-                                             "format": "CSV"}])
+        make_dataset(
+            "shelters", resources=[{"name": "全件", "url": "https://data.example.jp/a.csv", "format": "CSV"}]
+        )
         assert "no-samples" in flags(page(app, "/dataset/shelters", user=provider["name"]))
         assert flags(page(app, "/dataset/shelters")) == set()
         other = factories.User()
         assert flags(page(app, "/dataset/shelters", user=other["name"])) == set()
 
     def test_editors_see_why_no_sample_was_made(
-        self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any],
+        self,
+        app: Any,
+        provider: dict[str, Any],
+        make_dataset: Callable[..., Any],
         upload: Callable[..., Any],
     ) -> None:
         dataset = make_dataset("shelters")
@@ -77,7 +87,10 @@ class TestDatasetPage:
 
     @pytest.mark.ckan_config("ckan.locale_default", "ja")
     def test_in_japanese(
-        self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any],
+        self,
+        app: Any,
+        provider: dict[str, Any],
+        make_dataset: Callable[..., Any],
         upload: Callable[..., Any],
     ) -> None:
         dataset = make_dataset("shelters")
@@ -91,13 +104,19 @@ class TestDatasetPage:
         self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any]
     ) -> None:
         make_dataset("open-shelters", access_tier="open")
-        assert page(app, "/dataset/open-shelters", user=provider["name"]).select_one("#dataset-samples") is None
+        assert (
+            page(app, "/dataset/open-shelters", user=provider["name"]).select_one("#dataset-samples") is None
+        )
 
 
 class TestProviderList:
     def test_the_provider_lists_the_datasets_without_samples(
-        self, app: Any, provider: dict[str, Any], organisation: dict[str, Any],
-        make_dataset: Callable[..., Any], upload: Callable[..., Any],
+        self,
+        app: Any,
+        provider: dict[str, Any],
+        organisation: dict[str, Any],
+        make_dataset: Callable[..., Any],
+        upload: Callable[..., Any],
     ) -> None:
         with_sample = make_dataset("tourism", access_tier="paid")
         upload(YAIZU_BOM.read_bytes(), "tourism.csv", package_id=with_sample["id"], format="CSV")
@@ -107,7 +126,8 @@ class TestProviderList:
 
         soup = page(app, "/dashboard/samples", user=provider["name"])
         assert [row["data-dataset"] for row in soup.select("#odpo-samples-missing tbody tr")] == [
-            "aed", "shelters"  # by title: 避難場所 aed, 避難場所 shelters
+            "aed",
+            "shelters",  # by title: 避難場所 aed, 避難場所 shelters
         ]
         outsider = factories.User()
         soup = page(app, "/dashboard/samples", user=outsider["name"])
@@ -140,3 +160,29 @@ class TestStatistics:
         soup = page(app, "/odpo/stats")
         row = soup.select_one('#odpo-figures-samples tr[data-figure="without_samples"]')
         assert row.select_one('[data-sector="total"]').get_text() == "2"
+
+
+@pytest.mark.usefixtures("with_extended_cli")
+class TestDemoCatalogue:
+    def test_the_demo_samples_show_tables_after_the_demo_command(self, app: Any, cli: Any) -> None:
+        from ckan.cli.cli import ckan as ckan_command
+        from ckanext.odpo.demo import build_catalogue_plan
+        from ckanext.odpo.demo.loader import CatalogueLoader
+
+        plan = build_catalogue_plan(scale=0.03)
+        CatalogueLoader().load(plan)
+        with_samples = [dataset for dataset in plan.datasets if any(r.is_sample for r in dataset.resources)]
+        assert with_samples  # the demo loader makes samples for non-open datasets
+        dataset = with_samples[0]
+        assert page(app, f"/dataset/{dataset.name}").select("table.odpo-sample-table") == []
+
+        result = cli.invoke(ckan_command, ["odpo", "samples", "demo"])
+        assert result.exit_code == 0, result.output
+        uploaded = sum(r.is_sample for d in with_samples for r in d.resources)
+        assert f"demo samples uploaded: {uploaded}" in result.output
+
+        tables = page(app, f"/dataset/{dataset.name}").select("table.odpo-sample-table")
+        assert len(tables) == sum(r.is_sample for r in dataset.resources)
+        assert all(len(table.select("tbody tr")) == 12 for table in tables)
+        rerun = cli.invoke(ckan_command, ["odpo", "samples", "demo"])
+        assert "demo samples uploaded: 0" in rerun.output

@@ -1,4 +1,5 @@
 """Samples made on upload and by ``ckan odpo samples generate``, through CKAN's actions."""
+
 from __future__ import annotations
 
 import csv
@@ -40,8 +41,12 @@ class TestOnUpload:
     ) -> None:
         dataset = make_dataset("shelters")
         original = upload(
-            KOBE_CP932.read_bytes(), "2017okugaihinanjo.csv", package_id=dataset["id"],
-            name="屋外避難所（CSV）", format="CSV", encoding="CP932",
+            KOBE_CP932.read_bytes(),
+            "2017okugaihinanjo.csv",
+            package_id=dataset["id"],
+            name="屋外避難所（CSV）",
+            format="CSV",
+            encoding="CP932",
         )
         [sample] = samples_in(dataset["id"])
         assert sample["sample_of"] == original["id"]
@@ -69,7 +74,9 @@ class TestOnUpload:
         dataset = make_dataset("shelters", access_tier="registered")
         original = upload(KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"], format="CSV")
         [first] = samples_in(dataset["id"])
-        upload(YAIZU_BOM.read_bytes(), "shelters.csv", id=original["id"], package_id=dataset["id"], format="CSV")
+        upload(
+            YAIZU_BOM.read_bytes(), "shelters.csv", id=original["id"], package_id=dataset["id"], format="CSV"
+        )
         [refreshed] = samples_in(dataset["id"])
         assert refreshed["id"] == first["id"]
         assert sample_records(app, dataset, refreshed)[0][0] == "都道府県コード又は市区町村コード"
@@ -85,14 +92,27 @@ class TestOnUpload:
         self, app: Any, make_dataset: Callable[..., Any], upload: Callable[..., Any]
     ) -> None:
         dataset = make_dataset("shelters")
-        original = upload(KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"],
-                          name="全件", format="CSV")
+        original = upload(
+            KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"], name="全件", format="CSV"
+        )
         [generated] = samples_in(dataset["id"])
         call_action("resource_delete", id=generated["id"])
-        own = upload("№,区\r\n0001,東灘\r\n".encode("cp932"), "own-sample.csv", package_id=dataset["id"],
-                     format="CSV", is_sample=True, sample_of="全件")
-        upload(YAIZU_BOM.read_bytes(), "shelters.csv", id=original["id"], package_id=dataset["id"],
-               name="全件", format="CSV")
+        own = upload(
+            "№,区\r\n0001,東灘\r\n".encode("cp932"),
+            "own-sample.csv",
+            package_id=dataset["id"],
+            format="CSV",
+            is_sample=True,
+            sample_of="全件",
+        )
+        upload(
+            YAIZU_BOM.read_bytes(),
+            "shelters.csv",
+            id=original["id"],
+            package_id=dataset["id"],
+            name="全件",
+            format="CSV",
+        )
         [kept] = samples_in(dataset["id"])
         assert kept["id"] == own["id"]
         assert download(app, dataset, kept).get_data() == "№,区\r\n0001,東灘\r\n".encode("cp932")
@@ -100,7 +120,10 @@ class TestOnUpload:
 
 class TestBrokenUploads:
     def test_binary_data_named_csv_records_the_error_and_keeps_the_upload(
-        self, app: Any, provider: dict[str, Any], make_dataset: Callable[..., Any],
+        self,
+        app: Any,
+        provider: dict[str, Any],
+        make_dataset: Callable[..., Any],
         upload: Callable[..., Any],
     ) -> None:
         from sample_support import xlsx_bytes
@@ -123,8 +146,9 @@ class TestBrokenUploads:
         dataset = make_dataset("shelters")
         original = upload(b"", "shelters.csv", package_id=dataset["id"], format="CSV")
         assert call_action("resource_show", id=original["id"])["sample_error"]["code"] == "empty"
-        upload(KOBE_CP932.read_bytes(), "shelters.csv", id=original["id"], package_id=dataset["id"],
-               format="CSV")
+        upload(
+            KOBE_CP932.read_bytes(), "shelters.csv", id=original["id"], package_id=dataset["id"], format="CSV"
+        )
         assert not call_action("resource_show", id=original["id"]).get("sample_error")
         assert len(samples_in(dataset["id"])) == 1
 

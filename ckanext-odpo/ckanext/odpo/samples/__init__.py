@@ -11,6 +11,7 @@ generate``).
 * :mod:`.display`: what the dataset page, the provider's list and the
   statistics show.
 """
+
 from __future__ import annotations
 
 from .errors import SampleError

@@ -1,4 +1,5 @@
 """``ckan odpo samples ...``: samples of the uploaded tables of non-open datasets."""
+
 from __future__ import annotations
 
 import click
@@ -12,9 +13,18 @@ def samples() -> None:
 
 
 @samples.command("generate")
-@click.option("--dataset", "dataset_ids", multiple=True, metavar="ID", help="A dataset (id or name); repeatable.")
-@click.option("--all", "all_datasets", is_flag=True, help="Every dataset of the registered, restricted and paid tiers.")
-@click.option("--rows", type=click.IntRange(min=1), default=None, help="Data rows per sample [default: odpo.samples.rows].")
+@click.option(
+    "--dataset", "dataset_ids", multiple=True, metavar="ID", help="A dataset (id or name); repeatable."
+)
+@click.option(
+    "--all", "all_datasets", is_flag=True, help="Every dataset of the registered, restricted and paid tiers."
+)
+@click.option(
+    "--rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Data rows per sample [default: odpo.samples.rows].",
+)
 @click.option("--force", is_flag=True, help="Make generated samples again even when they are up to date.")
 @click.pass_context
 def generate(
@@ -42,3 +52,19 @@ def generate(
         f"skipped: {summary['skipped']}, failed: {summary['failed']}",
         fg="red" if summary["failed"] else "green",
     )
+
+
+@samples.command("demo")
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Upload made-up sample tables to the samples of the demo catalogue
+    (``ckan odpo demo load``), whose links point at a host that serves nothing."""
+    from . import demo as demo_samples
+
+    with ctx.meta["flask_app"].test_request_context():
+        targets = list(demo_samples.demo_samples())
+        stderr = click.get_text_stream("stderr")
+        with click.progressbar(targets, label="demo samples", file=stderr) as bar:
+            for dataset, sample in bar:
+                demo_samples.upload_demo_sample(dataset, sample)
+    click.secho(f"demo samples uploaded: {len(targets)}", fg="green")

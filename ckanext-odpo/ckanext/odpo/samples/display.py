@@ -1,5 +1,6 @@
 """What the pages show of samples: the tables on the dataset page, the
 notices to providers, and their list of datasets without samples."""
+
 from __future__ import annotations
 
 import os
@@ -107,9 +108,7 @@ def editable_organisation_ids(user_name: str) -> list[str] | None:
     return [organisation["id"] for organisation in organisations]
 
 
-def datasets_without_samples(
-    user_name: str, organisation_id: str | None = None
-) -> list[dict[str, Any]]:
+def datasets_without_samples(user_name: str, organisation_id: str | None = None) -> list[dict[str, Any]]:
     """Non-open datasets without samples that ``user_name`` may edit, optionally
     of one organisation (id or name)."""
     allowed = editable_organisation_ids(user_name)

@@ -7,6 +7,7 @@ judged by the text they give: Japanese prose decoded with the right one is
 full of hiragana, katakana and kanji, decoded with the wrong one it turns into
 half-width katakana and rare symbols.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Why a sample could not be made, in words a provider can act on."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,6 +8,7 @@ The sample keeps the header and the first rows, and is written in UTF-8
   table on the dataset page);
 * JSON → a JSON array of the first records.
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """``IResourceController`` part of ``OdpoPlugin``: samples follow uploads."""
+
 from __future__ import annotations
 
 from typing import Any

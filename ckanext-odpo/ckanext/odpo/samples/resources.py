@@ -11,6 +11,7 @@ uploaded resource as ``sample_error`` (``{"code", "params", "message"}``, see
 :mod:`.errors`); the upload itself is kept as it is. A later successful run
 removes the record.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -91,9 +92,7 @@ def sampleable(resource: Mapping[str, Any]) -> str | None:
     return sample_format(resource.get("format"), resource.get("url"))
 
 
-def refresh_sample(
-    resource_id: str, rows: int | None = None, force: bool = False
-) -> SampleOutcome:
+def refresh_sample(resource_id: str, rows: int | None = None, force: bool = False) -> SampleOutcome:
     """Make, or refresh, the generated sample of the resource ``resource_id``.
 
     Args:
@@ -107,8 +106,8 @@ def refresh_sample(
         The :class:`SampleOutcome`; a file no sample can be made from gives
         ``failed`` with the reason, which is also recorded on the resource.
     """
-    resource = _call("resource_show", {"id": resource_id})
-    dataset = _call("package_show", {"id": resource["package_id"]})
+    resource = call_action("resource_show", {"id": resource_id})
+    dataset = call_action("package_show", {"id": resource["package_id"]})
     if not needs_samples(dataset):
         return SampleOutcome(resource_id, SKIPPED, reason="open dataset")
     file_format = sampleable(resource)
@@ -136,7 +135,7 @@ def refresh_dataset_samples(
     dataset_id: str, rows: int | None = None, force: bool = False
 ) -> list[SampleOutcome]:
     """:func:`refresh_sample` for every uploaded table of a dataset."""
-    dataset = _call("package_show", {"id": dataset_id})
+    dataset = call_action("package_show", {"id": dataset_id})
     return [
         refresh_sample(resource["id"], rows=rows, force=force)
         for resource in dataset.get("resources") or []
@@ -173,9 +172,7 @@ def _stored_file(resource: Mapping[str, Any]) -> str:
     return path
 
 
-def _store_sample(
-    resource: Mapping[str, Any], sample: Sample, generated: Mapping[str, Any] | None
-) -> str:
+def _store_sample(resource: Mapping[str, Any], sample: Sample, generated: Mapping[str, Any] | None) -> str:
     name = str(resource.get("name") or resource["id"])
     stem = os.path.splitext(os.path.basename(str(resource.get("url") or "data")))[0] or "data"
     fields = {
@@ -199,20 +196,21 @@ def _store_sample(
         ),
     }
     if generated is not None:
-        return _call("resource_update", {**fields, "id": generated["id"]})["id"]
-    return _call("resource_create", fields)["id"]
+        return call_action("resource_update", {**fields, "id": generated["id"]})["id"]
+    return call_action("resource_create", fields)["id"]
 
 
 def _record_error(resource: Mapping[str, Any], error: dict[str, Any] | None) -> None:
     """Set (or with ``None`` clear) ``sample_error`` on the uploaded resource."""
-    _call("resource_patch", {"id": resource["id"], "sample_error": error or ""})
+    call_action("resource_patch", {"id": resource["id"], "sample_error": error or ""})
 
 
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None).isoformat()
 
 
-def _call(action: str, data_dict: dict[str, Any]) -> Any:
+def call_action(action: str, data_dict: dict[str, Any]) -> Any:
+    """``action`` as the site user, ignored by the resource hooks of this module."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     context = cast(Context, {"user": site_user, "ignore_auth": True, INTERNAL_CONTEXT_KEY: True})
     return tk.get_action(action)(context, data_dict)

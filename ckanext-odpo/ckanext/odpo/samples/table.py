@@ -15,6 +15,7 @@ What counts as the records:
   CKAN API ``result``). The header is the keys in order of first appearance;
   nested values stay JSON.
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """``/dashboard/samples``: the provider's non-open datasets that have no sample."""
+
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
