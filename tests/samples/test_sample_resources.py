@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import call_action
-from sample_support import KOBE_CP932, SAMPLE_PLUGINS, YAIZU_BOM, csv_records, samples_in
+from sample_support import KOBE_CP932, SAMPLE_PLUGINS, YAIZU_BOM, csv_records, package, samples_in
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SAMPLE_PLUGINS),
@@ -116,6 +116,38 @@ class TestOnUpload:
         [kept] = samples_in(dataset["id"])
         assert kept["id"] == own["id"]
         assert download(app, dataset, kept).get_data() == "№,区\r\n0001,東灘\r\n".encode("cp932")
+
+
+class TestDeletingTheSource:
+    def test_the_generated_sample_goes_with_its_source(
+        self, make_dataset: Callable[..., Any], upload: Callable[..., Any], provider: dict[str, Any]
+    ) -> None:
+        dataset = make_dataset("shelters")
+        original = upload(KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"], format="CSV")
+        assert len(samples_in(dataset["id"])) == 1
+        call_action("resource_delete", context={"user": provider["name"]}, id=original["id"])
+        assert package(dataset["id"])["resources"] == []
+
+    def test_the_providers_sample_stays_as_a_sample_of_the_dataset(
+        self, make_dataset: Callable[..., Any], provider: dict[str, Any]
+    ) -> None:
+        dataset = make_dataset(
+            "shelters",
+            resources=[
+                {"name": "全件", "url": "https://data.example.jp/a.csv", "format": "CSV"},
+                {
+                    "name": "抜粋",
+                    "url": "https://data.example.jp/s.csv",
+                    "is_sample": True,
+                    "sample_of": "全件",
+                },
+            ],
+        )
+        full = package(dataset["id"])["resources"][0]
+        call_action("resource_delete", context={"user": provider["name"]}, id=full["id"])
+        [kept] = package(dataset["id"])["resources"]
+        assert kept["name"] == "抜粋" and kept["is_sample"] is True
+        assert not kept.get("sample_of")
 
 
 class TestBrokenUploads:

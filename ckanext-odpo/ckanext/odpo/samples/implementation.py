@@ -17,3 +17,8 @@ class SampleResourceController:
 
     def after_resource_update(self, context: Context, resource: dict[str, Any]) -> None:
         sample_resources.upload_hook(context, resource)
+
+    def before_resource_delete(
+        self, context: Context, resource: dict[str, Any], resources: list[dict[str, Any]]
+    ) -> None:
+        sample_resources.delete_hook(context, resource, resources)

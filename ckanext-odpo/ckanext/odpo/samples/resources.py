@@ -233,6 +233,24 @@ def upload_hook(context: Mapping[str, Any], resource: Mapping[str, Any]) -> Samp
         return None
 
 
+def delete_hook(
+    context: Mapping[str, Any], resource: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]
+) -> None:
+    """Before a resource is deleted: delete the samples generated from it, and
+    make the provider's samples of it samples of the whole dataset (their
+    ``sample_of`` would name a resource that no longer exists)."""
+    if context.get(INTERNAL_CONTEXT_KEY):
+        return
+    deleted = next((r for r in resources if r.get("id") == resource.get("id")), None)
+    if deleted is None or is_sample(deleted):
+        return
+    for sample in samples_of({"resources": resources}, deleted):
+        if sample.get("sample_generated"):
+            call_action("resource_delete", {"id": sample["id"]})
+        else:
+            call_action("resource_patch", {"id": sample["id"], "sample_of": ""})
+
+
 def outcomes_summary(outcomes: Sequence[SampleOutcome]) -> dict[str, int]:
     summary = {status: 0 for status in (CREATED, REFRESHED, KEPT, SKIPPED, FAILED)}
     for outcome in outcomes:
