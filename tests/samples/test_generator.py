@@ -201,10 +201,32 @@ class TestBrokenFiles:
         assert self.error(write(tmp_path, "e.xlsx", xlsx_bytes([])), "XLSX").code == "empty_workbook"
 
     def test_invalid_json(self, tmp_path: Path) -> None:
-        content = json_bytes(records_as_json(YAIZU_UTF8, "utf-8"))[:-40]
+        records = records_as_json(YAIZU_UTF8, "utf-8")
+        content = json.dumps(records[:3], ensure_ascii=False, indent=1).encode("utf-8")
+        broken = content.replace(b'",\n', b'"\n', 1)  # a comma missing in the first record
+        error = self.error(write(tmp_path, "broken.json", broken), "JSON")
+        assert error.code == "invalid_json"
+        assert error.params["line"] == 4  # where the next value starts
+        assert error.english.startswith("The file is not valid JSON: Expecting ',' delimiter (line 4")
+
+    def test_invalid_json_object(self, tmp_path: Path) -> None:
+        content = json_bytes({"records": records_as_json(YAIZU_UTF8, "utf-8")})[:-40]
         error = self.error(write(tmp_path, "cut.json", content), "JSON")
         assert error.code == "invalid_json"
         assert error.params["line"] == 1 and error.params["column"] > 1
+
+    def test_a_json_array_is_read_only_as_far_as_the_sample_needs(self, tmp_path: Path) -> None:
+        records = records_as_json(YAIZU_UTF8, "utf-8")
+        content = json_bytes(records * 200)  # one line of 6 MB, cut in its last record
+        sample = generate_sample(write(tmp_path, "cut.json", content[:-40]), "JSON", 20)
+        assert json.loads(sample.content) == (records * 2)[:20]
+
+    def test_a_cp932_json_array(self, tmp_path: Path) -> None:
+        records = records_as_json(KOBE_CP932, "cp932")
+        content = json.dumps(records, ensure_ascii=False).encode("cp932")
+        sample = generate_sample(write(tmp_path, "shelters.json", content), "JSON", 4)
+        assert sample.source_encoding == "CP932"
+        assert json.loads(sample.content.decode("utf-8")) == records[:4]
 
     def test_json_without_records(self, tmp_path: Path) -> None:
         path = write(tmp_path, "n.json", json_bytes({"名称": "北公園", "count": 3}))

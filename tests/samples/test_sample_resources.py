@@ -118,6 +118,27 @@ class TestOnUpload:
         assert download(app, dataset, kept).get_data() == "№,区\r\n0001,東灘\r\n".encode("cp932")
 
 
+@pytest.mark.ckan_config("odpo.samples.inline_max_bytes", "1000")
+@pytest.mark.usefixtures("clean_queues", "with_test_worker")
+class TestLargeUploads:
+    def test_a_large_upload_is_sampled_by_a_background_job(
+        self, app: Any, make_dataset: Callable[..., Any], upload: Callable[..., Any]
+    ) -> None:
+        from ckan.lib import jobs
+
+        dataset = make_dataset("shelters")
+        original = upload(KOBE_CP932.read_bytes(), "shelters.csv", package_id=dataset["id"], format="CSV")
+        assert original["size"] > 1000
+        assert samples_in(dataset["id"]) == []  # not during the upload request
+        [job] = call_action("job_list")
+        assert job["title"] == f"odpo sample of resource {original['id']}"
+
+        jobs.Worker().work(burst=True)
+        [sample] = samples_in(dataset["id"])
+        assert sample["sample_of"] == original["id"]
+        assert sample_records(app, dataset, sample) == csv_records(KOBE_CP932, "cp932")[:21]
+
+
 class TestDeletingTheSource:
     def test_the_generated_sample_goes_with_its_source(
         self, make_dataset: Callable[..., Any], upload: Callable[..., Any], provider: dict[str, Any]

@@ -11,6 +11,7 @@ SEARCH_BACKEND = "odpo.search.backend"
 SEARCH_STATEMENT_TIMEOUT = "odpo.search.statement_timeout"
 SAMPLES_ROWS = "odpo.samples.rows"
 SAMPLES_GENERATE_ON_UPLOAD = "odpo.samples.generate_on_upload"
+SAMPLES_INLINE_MAX_BYTES = "odpo.samples.inline_max_bytes"
 
 
 def search_backend() -> str:
@@ -45,3 +46,9 @@ def samples_rows() -> int:
 def samples_generate_on_upload() -> bool:
     """Whether an upload to a non-open dataset makes or refreshes its sample."""
     return tk.asbool(tk.config.get(SAMPLES_GENERATE_ON_UPLOAD, True))
+
+
+def samples_inline_max_bytes() -> int:
+    """Uploads up to this size are sampled during the upload request, larger
+    ones by a background job."""
+    return int(tk.config.get(SAMPLES_INLINE_MAX_BYTES, 10485760) or 0)

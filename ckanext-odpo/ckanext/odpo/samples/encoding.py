@@ -48,6 +48,7 @@ def decode_text(head: bytes) -> DecodedText:
     """
     if not head.strip():
         raise SampleError("empty")
+    head = _without_cut_character(head)
     if head.startswith(_BOM):
         return DecodedText(_strict(head, "utf-8-sig"), UTF8_BOM)
     if _BINARY_BYTES.search(head[:65536]):
@@ -60,6 +61,17 @@ def decode_text(head: bytes) -> DecodedText:
     if mixed_line is not None:
         raise SampleError("mixed_encodings", utf8_line=mixed_line, other_line=first_bad_line)
     return _legacy_japanese(head)
+
+
+def _without_cut_character(head: bytes) -> bytes:
+    """A file cut short (a truncated upload) may end inside a UTF-8 character:
+    that character is dropped rather than reported as another encoding."""
+    try:
+        head[-4:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data":
+            return head[: len(head) - 4 + error.start]
+    return head
 
 
 def _strict(head: bytes, codec: str) -> str:

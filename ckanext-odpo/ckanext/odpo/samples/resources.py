@@ -92,7 +92,12 @@ def sampleable(resource: Mapping[str, Any]) -> str | None:
     return sample_format(resource.get("format"), resource.get("url"))
 
 
-def refresh_sample(resource_id: str, rows: int | None = None, force: bool = False) -> SampleOutcome:
+def refresh_sample(
+    resource_id: str,
+    rows: int | None = None,
+    force: bool = False,
+    labels: Mapping[str, str] | None = None,
+) -> SampleOutcome:
     """Make, or refresh, the generated sample of the resource ``resource_id``.
 
     Args:
@@ -101,6 +106,8 @@ def refresh_sample(resource_id: str, rows: int | None = None, force: bool = Fals
         rows: data rows of the sample (default: ``odpo.samples.rows``).
         force: make the sample again even when the existing generated sample
             is newer than the upload.
+        labels: the sample's name and description templates (default:
+            :func:`sample_labels` in the current language).
 
     Returns:
         The :class:`SampleOutcome`; a file no sample can be made from gives
@@ -125,7 +132,7 @@ def refresh_sample(resource_id: str, rows: int | None = None, force: bool = Fals
     except SampleError as error:
         _record_error(resource, error.as_dict())
         return SampleOutcome(resource_id, FAILED, reason=error.english)
-    sample_id = _store_sample(resource, sample, generated)
+    sample_id = _store_sample(resource, sample, generated, labels)
     if resource.get("sample_error"):
         _record_error(resource, None)
     return SampleOutcome(resource_id, REFRESHED if generated else CREATED, sample_id=sample_id)
@@ -172,16 +179,31 @@ def _stored_file(resource: Mapping[str, Any]) -> str:
     return path
 
 
-def _store_sample(resource: Mapping[str, Any], sample: Sample, generated: Mapping[str, Any] | None) -> str:
-    name = str(resource.get("name") or resource["id"])
-    stem = os.path.splitext(os.path.basename(str(resource.get("url") or "data")))[0] or "data"
-    fields = {
-        "package_id": resource["package_id"],
-        "name": tk._("Sample: {name}").format(name=name),
+def sample_labels() -> dict[str, str]:
+    """The name and description templates of generated samples, in the current
+    request's language (a background job gets them from the upload request)."""
+    return {
+        "name": tk._("Sample: {name}"),
         "description": tk._(
             "The first {rows} rows of “{name}”, with its header, made automatically from the "
             "uploaded file. Anyone may download it to see the data's columns and format."
-        ).format(rows=sample.row_count, name=name),
+        ),
+    }
+
+
+def _store_sample(
+    resource: Mapping[str, Any],
+    sample: Sample,
+    generated: Mapping[str, Any] | None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    name = str(resource.get("name") or resource["id"])
+    stem = os.path.splitext(os.path.basename(str(resource.get("url") or "data")))[0] or "data"
+    labels = labels or sample_labels()
+    fields = {
+        "package_id": resource["package_id"],
+        "name": labels["name"].format(name=name),
+        "description": labels["description"].format(rows=sample.row_count, name=name),
         "format": sample.file_format,
         "encoding": "UTF-8",
         "is_sample": True,
@@ -226,11 +248,28 @@ def upload_hook(context: Mapping[str, Any], resource: Mapping[str, Any]) -> Samp
         return None
     if not sampleable(resource):
         return None
+    size = resource.get("size") or 0
+    if int(size) > config.samples_inline_max_bytes():
+        tk.enqueue_job(
+            refresh_sample_job,
+            [resource["id"], sample_labels()],
+            title=f"odpo sample of resource {resource['id']}",
+        )
+        return None
     try:
         return refresh_sample(resource["id"])
     except Exception:  # the upload is saved already; never lose it for a sample
         log.exception("could not make the sample of resource %s", resource.get("id"))
         return None
+
+
+def refresh_sample_job(resource_id: str, labels: Mapping[str, str] | None = None) -> str:
+    """Background job (``ckan jobs worker``) of an upload too large to sample
+    during its request; returns the outcome's status."""
+    outcome = refresh_sample(resource_id, labels=labels)
+    if outcome.status == FAILED:
+        log.warning("no sample of resource %s: %s", resource_id, outcome.reason)
+    return outcome.status
 
 
 def delete_hook(

@@ -18,6 +18,7 @@ What counts as the records:
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .encoding import decode_text
+from .encoding import CODECS, decode_text
 from .errors import SampleError
 
 CSV = "CSV"
@@ -80,7 +81,7 @@ def read_head(path: str | Path, file_format: str, rows: int) -> TableHead:
         if file_format == XLSX:
             return _xlsx_head(stream, rows)
         if file_format == JSON:
-            return _json_head(stream.read(), rows)
+            return _json_head(stream, rows)
         return _delimited_head(stream, file_format, rows)
 
 
@@ -195,21 +196,102 @@ def cell_text(value: Any) -> str:
 # --- JSON ---------------------------------------------------------------------------
 
 
-def _json_head(content: bytes, rows: int) -> TableHead:
-    decoded = decode_text(content)
-    try:
-        document = json.loads(decoded.text)
-    except json.JSONDecodeError as error:
-        raise SampleError("invalid_json", detail=error.msg, line=error.lineno, column=error.colno) from error
-    records = json_records(document)
-    if records is None:
-        raise SampleError("json_no_records")
+def _json_head(stream: IO[bytes], rows: int) -> TableHead:
+    """An array of records is read record by record until ``rows`` are in;
+    any other document is parsed whole."""
+    first = stream.read(_FIRST_READ)
+    decoded = decode_text(_json_safe_prefix(first))
+    if decoded.text.lstrip("\ufeff \t\r\n").startswith("["):
+        records = _json_array_head(stream, CODECS[decoded.encoding], rows)
+    else:
+        stream.seek(0)
+        records = _json_document_records(decode_text(stream.read()).text)
     if not records:
         raise SampleError("header_only")
     head = records[:rows]
     header = list(dict.fromkeys(key for record in head for key in record))
     table = tuple(tuple(json_cell(record.get(key)) for key in header) for record in head)
     return TableHead(JSON, tuple(header), table, decoded.encoding, tuple(head))
+
+
+def _json_safe_prefix(chunk: bytes) -> bytes:
+    """``chunk`` cut after its last ``,``, ``:`` or ``"``: bytes that are never
+    part of a multi-byte character in UTF-8, CP932 or EUC-JP."""
+    cut = max(chunk.rfind(b","), chunk.rfind(b":"), chunk.rfind(b'"'))
+    return chunk if cut < 0 else chunk[: cut + 1]
+
+
+def _json_document_records(text: str) -> list[dict[str, Any]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SampleError("invalid_json", detail=error.msg, line=error.lineno, column=error.colno) from error
+    records = json_records(document)
+    if records is None:
+        raise SampleError("json_no_records")
+    return records
+
+
+def _json_array_head(stream: IO[bytes], codec: str, rows: int) -> list[dict[str, Any]]:
+    """The first ``rows`` elements of the JSON array in ``stream``, read in chunks."""
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder(codec)()
+    parser = json.JSONDecoder()
+    text, position, records, finished = "", 0, [], False
+
+    def more() -> bool:
+        nonlocal text, finished
+        chunk = stream.read(_FIRST_READ)
+        finished = not chunk
+        try:
+            text += decoder.decode(chunk, final=finished)
+        except UnicodeDecodeError as error:
+            raise SampleError("unknown_encoding") from error
+        return not finished
+
+    more()
+    position = text.index("[") + 1
+    while len(records) < rows:
+        position = _skip_space(text, position)
+        while position >= len(text) and more():
+            position = _skip_space(text, position)
+        if text.startswith("]", position):
+            break
+        try:
+            record, position = parser.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            if more():
+                continue
+            raise SampleError(
+                "invalid_json",
+                detail=error.msg,
+                line=text.count("\n", 0, error.pos) + 1,
+                column=error.pos - text.rfind("\n", 0, error.pos),
+            ) from error
+        if not isinstance(record, dict):
+            raise SampleError("json_no_records")
+        records.append(record)
+        position = _skip_space(text, position)
+        while position >= len(text) and more():
+            position = _skip_space(text, position)
+        if text.startswith(",", position):
+            position += 1
+        elif not text.startswith("]", position):
+            raise SampleError(
+                "invalid_json",
+                detail="Expecting ',' delimiter",
+                line=text.count("\n", 0, position) + 1,
+                column=position - text.rfind("\n", 0, position),
+            )
+        if position > 1_000_000:  # keep the buffer small on long arrays
+            text, position = text[position:], 0
+    return records
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
 
 
 def json_records(document: Any) -> list[dict[str, Any]] | None:
