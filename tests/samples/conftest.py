@@ -76,3 +76,19 @@ def upload(
         )
 
     return send
+
+
+@pytest.fixture
+def mixed_catalogue(make_dataset: Callable[..., Any], upload: Callable[..., Any]) -> dict[str, Any]:
+    """A paid dataset with a sample, a restricted and a registered one without,
+    and an open one; by name."""
+    from sample_support import YAIZU_BOM
+
+    datasets = {
+        "tourism": make_dataset("tourism", access_tier="paid"),
+        "shelters": make_dataset("shelters"),
+        "aed": make_dataset("aed", access_tier="registered"),
+        "open-shelters": make_dataset("open-shelters", access_tier="open"),
+    }
+    upload(YAIZU_BOM.read_bytes(), "tourism.csv", package_id=datasets["tourism"]["id"], format="CSV")
+    return datasets

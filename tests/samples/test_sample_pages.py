@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
-from sample_support import KOBE_CP932, SAMPLE_PLUGINS, YAIZU_BOM, csv_records, samples_in
+from sample_support import KOBE_CP932, SAMPLE_PLUGINS, csv_records, samples_in
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SAMPLE_PLUGINS),
@@ -111,19 +111,8 @@ class TestDatasetPage:
 
 class TestProviderList:
     def test_the_provider_lists_the_datasets_without_samples(
-        self,
-        app: Any,
-        provider: dict[str, Any],
-        organisation: dict[str, Any],
-        make_dataset: Callable[..., Any],
-        upload: Callable[..., Any],
+        self, app: Any, provider: dict[str, Any], organisation: dict[str, Any], mixed_catalogue: Any
     ) -> None:
-        with_sample = make_dataset("tourism", access_tier="paid")
-        upload(YAIZU_BOM.read_bytes(), "tourism.csv", package_id=with_sample["id"], format="CSV")
-        make_dataset("shelters")
-        make_dataset("aed", access_tier="registered")
-        make_dataset("open-shelters", access_tier="open")
-
         soup = page(app, "/dashboard/samples", user=provider["name"])
         assert [row["data-dataset"] for row in soup.select("#odpo-samples-missing tbody tr")] == [
             "aed",
@@ -143,13 +132,8 @@ class TestProviderList:
 
 class TestStatistics:
     def test_non_open_datasets_without_samples_are_counted(
-        self, app: Any, make_dataset: Callable[..., Any], upload: Callable[..., Any]
+        self, app: Any, make_dataset: Callable[..., Any], mixed_catalogue: Any
     ) -> None:
-        with_sample = make_dataset("tourism", access_tier="paid")
-        upload(YAIZU_BOM.read_bytes(), "tourism.csv", package_id=with_sample["id"], format="CSV")
-        make_dataset("shelters")
-        make_dataset("aed", access_tier="registered")
-        make_dataset("open-shelters", access_tier="open")
         make_dataset("private-shelters", private=True)  # not in the public catalogue
 
         figures = call_action("odpo_catalogue_statistics")
