@@ -238,6 +238,11 @@ class TestGenerateCommand:
         forced = self.run(cli, "--dataset", "tourism", "--force")
         assert "datasets: 1; samples created: 0, refreshed: 1" in forced.output
 
+    def test_an_unknown_dataset_is_named(self, cli: Any) -> None:
+        result = self.run(cli, "--dataset", "no-such-dataset")
+        assert result.exit_code == 1
+        assert "no-such-dataset: no such dataset" in result.output
+
     def test_needs_a_dataset_or_all(self, cli: Any) -> None:
         result = self.run(cli)
         assert result.exit_code != 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import ckan.plugins.toolkit as tk
 
 from . import resources as sample_resources
 
@@ -37,10 +38,16 @@ def generate(
     with ctx.meta["flask_app"].test_request_context():
         targets = list(dataset_ids) or sample_resources.non_open_dataset_ids()
         outcomes: list[sample_resources.SampleOutcome] = []
+        missing: list[str] = []
         stderr = click.get_text_stream("stderr")
         with click.progressbar(targets, label="samples", file=stderr) as bar:
             for dataset_id in bar:
-                dataset_outcomes = sample_resources.refresh_dataset_samples(dataset_id, rows, force)
+                try:
+                    dataset_outcomes = sample_resources.refresh_dataset_samples(dataset_id, rows, force)
+                except tk.ObjectNotFound:
+                    click.echo(f"\n{dataset_id}: no such dataset", err=True)
+                    missing.append(dataset_id)
+                    continue
                 for outcome in dataset_outcomes:
                     if outcome.status == sample_resources.FAILED:
                         click.echo(f"\n{dataset_id} / {outcome.resource_id}: {outcome.reason}", err=True)
@@ -50,8 +57,10 @@ def generate(
         f"datasets: {len(targets)}; samples created: {summary['created']}, "
         f"refreshed: {summary['refreshed']}, kept: {summary['kept']}, "
         f"skipped: {summary['skipped']}, failed: {summary['failed']}",
-        fg="red" if summary["failed"] else "green",
+        fg="red" if summary["failed"] or missing else "green",
     )
+    if missing:
+        ctx.exit(1)
 
 
 @samples.command("demo")

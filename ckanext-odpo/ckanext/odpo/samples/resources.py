@@ -248,8 +248,11 @@ def upload_hook(context: Mapping[str, Any], resource: Mapping[str, Any]) -> Samp
         return None
     if not sampleable(resource):
         return None
-    size = resource.get("size") or 0
-    if int(size) > config.samples_inline_max_bytes():
+    try:
+        size = int(resource.get("size") or 0)
+    except (TypeError, ValueError):
+        size = 0
+    if size > config.samples_inline_max_bytes():
         tk.enqueue_job(
             refresh_sample_job,
             [resource["id"], sample_labels()],
