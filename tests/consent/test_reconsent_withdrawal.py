@@ -207,3 +207,19 @@ def test_first_dataset_terms_replacing_the_tier_terms_require_reconsent(
     ((recipients, _subject, body),) = sent_mails(mail_server)
     assert recipients == [consenting_user["email"]] and restricted_dataset["title"] in body
     assert other_restricted_dataset["title"] not in body
+
+
+def test_an_ended_grant_opens_a_deletion_obligation(consenting_user, provider, restricted_dataset, mail_server):
+    from ckanext.orden_consent import shared
+
+    record = shared.record_use_ended(consenting_user["id"], restricted_dataset["id"], note="契約期間満了")
+    assert record["event_type"] == "use_ended" and record["channel"] == "system"
+    ((recipients, _subject, body),) = sent_mails(mail_server)
+    assert recipients == [consenting_user["email"]] and restricted_dataset["title"] in body
+    outstanding = tk.get_action("orden_consent_deletion_outstanding_list")(
+        {"user": provider["user"]["name"]}, {"dataset_id": restricted_dataset["id"]})
+    assert [row["user_name"] for row in outstanding] == [consenting_user["name"]]
+    tk.get_action("orden_consent_deletion_confirm")({"user": consenting_user["name"]}, {
+        "dataset_id": restricted_dataset["id"]})
+    assert tk.get_action("orden_consent_deletion_outstanding_list")(
+        {"user": provider["user"]["name"]}, {"dataset_id": restricted_dataset["id"]}) == []

@@ -26,6 +26,7 @@ from ckanext.orden_consent.model import (
     SCOPE_DATASET,
     SCOPE_ORGANIZATION,
     SCOPE_PLATFORM,
+    USE_ENDED,
     ConsentEvent,
     TermsVersion,
 )
@@ -215,12 +216,11 @@ def withdraw(user_id: str, scope: str, *, channel: str, note: str = "") -> Conse
 def outstanding_deletions(
     *, user_id: str | None = None, dataset_ids: list[str] | None = None,
 ) -> list[ConsentEvent]:
-    """Withdrawals (ends of use) not yet followed by a deletion confirmation of
-    the same user and dataset."""
+    """Ends of use (withdrawals, ended grants) not yet followed by a deletion
+    confirmation of the same user and dataset."""
     statement = sa.select(ConsentEvent).where(
         ConsentEvent.dataset_id.isnot(None),
-        ConsentEvent.event_type.in_((CONSENT_WITHDRAWN, DELETION_CONFIRMED, CONSENT_GIVEN,
-                                     RECONSENT_GIVEN)),
+        ConsentEvent.event_type.in_((CONSENT_WITHDRAWN, USE_ENDED, DELETION_CONFIRMED)),
     ).order_by(ConsentEvent.position)
     if user_id:
         statement = statement.where(ConsentEvent.user_id == user_id)
@@ -229,11 +229,30 @@ def outstanding_deletions(
     open_obligations: dict[tuple[str, str], ConsentEvent] = {}
     for event in model.Session.scalars(statement):
         key = (event.user_id, str(event.dataset_id))
-        if event.event_type == CONSENT_WITHDRAWN:
+        if event.event_type in (CONSENT_WITHDRAWN, USE_ENDED):
             open_obligations[key] = event
         elif event.event_type == DELETION_CONFIRMED:
             open_obligations.pop(key, None)
     return list(open_obligations.values())
+
+
+def record_use_ended(
+    user_id: str, dataset_id: str, *, channel: str = "system", note: str = "",
+) -> ConsentEvent:
+    """Record that the user's use of ``dataset_id`` ended (a grant expired or
+    was revoked): the user is reminded to delete the data, and the provider
+    sees the deletion confirmation as outstanding."""
+    user = _user(user_id)
+    state = decisions.latest_state(user.id, decisions.dataset_scope(dataset_id))
+    event = ledger.append(
+        event_type=USE_ENDED, user_id=user.id, scope=decisions.dataset_scope(dataset_id),
+        channel=channel, dataset_id=dataset_id,
+        terms_version_id=state.terms_version_id if state else None,
+        terms_content_hash=state.terms_content_hash if state else None, note=note,
+    )
+    _commit_and_announce([event])
+    notices.use_ended_notice(user, dataset_id, state.terms_version_id if state else None)
+    return event
 
 
 def confirm_deletion(user_id: str, dataset_id: str, *, channel: str, note: str = "") -> ConsentEvent:

@@ -48,6 +48,7 @@ def orden_consent_event_label(event_type: str) -> str:
         "reconsent_given": tk._("Re-consent given"),
         "consent_withdrawn": tk._("Consent withdrawn"),
         "deletion_confirmed": tk._("Deletion confirmed"),
+        "use_ended": tk._("Use ended"),
     }.get(event_type, event_type)
 
 

@@ -13,7 +13,8 @@ class IConsentEvents(interfaces.Interface):
         """Called after a consent event was recorded.
 
         ``event`` is the ledger record: ``event_type`` (``consent_given``,
-        ``reconsent_given``, ``consent_withdrawn``, ``deletion_confirmed``),
+        ``reconsent_given``, ``consent_withdrawn``, ``deletion_confirmed``,
+        ``use_ended``),
         ``user_id``, ``scope`` (``platform_terms``, ``privacy_policy`` or
         ``dataset:<id>``), ``dataset_id`` (or None), ``terms_version_id``,
         ``terms_content_hash``, ``channel`` (``web``/``api``/``cli``),

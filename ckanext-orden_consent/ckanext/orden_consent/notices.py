@@ -65,6 +65,34 @@ def reconsent_notices(version: TermsVersion, affected: list[ConsentEvent]) -> in
     return sent
 
 
+def _deletion_reminder(first_line: str, version_id: str | None) -> str:
+    from ckanext.orden_consent import decisions
+
+    version = terms.get_version(version_id or "")
+    method = version.deletion_method if version is not None and version.deletion_method else ""
+    reminder = [
+        first_line,
+        tk._("Please delete the data you obtained from it and record the deletion on your "
+             "consents page:"),
+        _site_url(decisions.my_consents_url()),
+    ]
+    if method:
+        reminder += ["", tk._("Deletion method:"), method]
+    return "\n".join(reminder)
+
+
+def use_ended_notice(user: model.User, dataset_id: str, version_id: str | None) -> None:
+    """Remind the user of the deletion obligation when a grant ended."""
+    from ckanext.orden_consent import decisions
+
+    dataset = decisions.dataset_dict(dataset_id)
+    if dataset is None:
+        return
+    first = tk._("Your use of the dataset \"{title}\" has ended.").format(title=dataset["title"])
+    _send(user, tk._("[ODPO] Your use ended: please delete the data"),
+          _deletion_reminder(first, version_id))
+
+
 def withdrawal_notices(user: model.User, dataset_id: str, version_id: str | None) -> None:
     """Remind the user of the deletion obligation; tell the provider's admins."""
     from ckanext.orden_consent import decisions
@@ -72,18 +100,10 @@ def withdrawal_notices(user: model.User, dataset_id: str, version_id: str | None
     dataset = decisions.dataset_dict(dataset_id)
     if dataset is None:
         return
-    version = terms.get_version(version_id or "")
-    method = version.deletion_method if version is not None and version.deletion_method else ""
-    reminder = [
-        tk._("You withdrew your consent to the terms of the dataset \"{title}\".").format(
-            title=dataset["title"]),
-        tk._("Please delete the data you obtained from it and record the deletion on your "
-             "consents page:"),
-        _site_url(decisions.my_consents_url()),
-    ]
-    if method:
-        reminder += ["", tk._("Deletion method:"), method]
-    _send(user, tk._("[ODPO] Consent withdrawn: please delete the data"), "\n".join(reminder))
+    first = tk._("You withdrew your consent to the terms of the dataset \"{title}\".").format(
+        title=dataset["title"])
+    _send(user, tk._("[ODPO] Consent withdrawn: please delete the data"),
+          _deletion_reminder(first, version_id))
     if not dataset.get("owner_org"):
         return
     admins = (

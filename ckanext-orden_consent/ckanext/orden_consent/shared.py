@@ -11,12 +11,17 @@ Check ``ckan.plugins.plugin_loaded("orden_consent")`` before using it.
   users get ``platform_consent_required``; sysadmins and the dataset's editors
   are allowed. Datasets needing stage 2 without published terms are blocked.
 - :func:`dataset_terms_version` — the current data terms of a dataset.
+- :func:`record_use_ended` — tell the ledger that a user's grant to a
+  dataset ended (expired, revoked): the user is reminded to delete the data
+  and the provider sees the deletion confirmation as outstanding.
 
 A refusal's :meth:`ConsentDecision.as_error_dict` is the machine-readable
 part of a 403 answer: ``reason``, ``consent_url``, ``terms_version_id``,
 ``message``.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from ckanext.orden_consent.decisions import (
     CONSENT_WITHDRAWN_REASON,
@@ -30,6 +35,16 @@ from ckanext.orden_consent.decisions import (
     dataset_terms_version,
 )
 
+
+
+def record_use_ended(user_id: str, dataset_id: str, note: str = "") -> dict[str, Any]:
+    """Record that ``user_id``'s grant to ``dataset_id`` ended (commits);
+    returns the ledger record."""
+    from ckanext.orden_consent import consents
+
+    return consents.record_use_ended(user_id, dataset_id, note=note).as_dict()
+
+
 __all__ = [
     "CONSENT_WITHDRAWN_REASON",
     "DATASET_CONSENT_REQUIRED",
@@ -40,4 +55,5 @@ __all__ = [
     "check_platform_consent",
     "consent_required_for",
     "dataset_terms_version",
+    "record_use_ended",
 ]

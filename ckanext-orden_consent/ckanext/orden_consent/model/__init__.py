@@ -41,10 +41,13 @@ CONSENT_GIVEN = "consent_given"
 RECONSENT_GIVEN = "reconsent_given"
 CONSENT_WITHDRAWN = "consent_withdrawn"
 DELETION_CONFIRMED = "deletion_confirmed"
-EVENT_TYPES = (CONSENT_GIVEN, RECONSENT_GIVEN, CONSENT_WITHDRAWN, DELETION_CONFIRMED)
+# a grant depending on a consent ended (expiry, revocation): deletion is due
+USE_ENDED = "use_ended"
+EVENT_TYPES = (CONSENT_GIVEN, RECONSENT_GIVEN, CONSENT_WITHDRAWN, DELETION_CONFIRMED, USE_ENDED)
 CONSENT_STATE_EVENTS = (CONSENT_GIVEN, RECONSENT_GIVEN, CONSENT_WITHDRAWN)
 
-CHANNELS = ("web", "api", "cli")
+# "system": recorded by the platform itself (e.g. a grant expired)
+CHANNELS = ("web", "api", "cli", "system")
 
 
 def utcnow() -> dt.datetime:
