@@ -63,7 +63,8 @@ def database_text(connection: Any) -> str:
     tables = connection.execute(sa.text(
         "SELECT table_name FROM information_schema.tables"
         " WHERE table_schema = 'public' AND table_type = 'BASE TABLE'")).scalars().all()
-    return "\n".join(str(row) for table in tables
+    # every value on its own: a Row's repr shortens long values
+    return "\n".join(" | ".join(str(value) for value in row) for table in tables
                      for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')))
 
 
@@ -154,6 +155,7 @@ def test_stock_partner_harvests_only_public_data(
     assert not WITHHELD.search(dump), WITHHELD.search(dump)
     assert "files.example/270008_toilets/data.csv" in dump  # open data does arrive
     assert "restricted-flows/sample.csv" in dump  # and so do public samples
+    assert "/sharing/access-tier/paid" in dump  # the tier, kept as the access_rights extra
     for url in (f"{source.base_url}/sharing/catalog.ttl", f"{source.base_url}/catalog.ttl"):
         assert not WITHHELD.search(get_text(url))
 
