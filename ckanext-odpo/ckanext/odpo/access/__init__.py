@@ -1,0 +1,1 @@
+"""Access tiers of ODPO: requests, grants and contracts, enforcement, download audit."""

@@ -1,0 +1,64 @@
+"""Plugin ``odpo_access``: access tiers, requests, grants and contracts, the
+download log. It only wires things up; see :mod:`ckanext.odpo.access.logic`."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
+from ckanext.odpo.access import helpers, views
+from ckanext.odpo.access.logic import action, auth, chains
+
+
+def _available(name: str) -> bool:
+    """Whether a core or plugin action named ``name`` exists to be chained."""
+    if name.startswith(("datastore_",)):
+        return p.plugin_loaded("datastore")
+    if "activity" in name:
+        return p.plugin_loaded("activity")
+    return True
+
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(original_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """``datastore_search``, logged for non-open data read through the API."""
+    result = original_action(context, data_dict)
+    if not chains.is_internal(context):
+        user = chains.context_user(context)
+        user_obj = tk.get_action("user_show")({"ignore_auth": True}, {"id": user}) if user else None
+        views.log_api_read(user_obj["id"] if user_obj else None, data_dict.get("resource_id"),
+                           len(str(result.get("records", ""))))
+    return result
+
+
+class OdpoAccessPlugin(p.SingletonPlugin):
+    """Access tiers open / registered / restricted / paid on every path."""
+
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.IConfigurer)
+    p.implements(p.ITemplateHelpers)
+
+    def update_config(self, config: Any) -> None:
+        tk.add_template_directory(config, "../templates")
+
+    def get_helpers(self) -> dict[str, Any]:
+        return {"odpo_access_status_label": helpers.odpo_access_status_label}
+
+    def get_actions(self) -> dict[str, Any]:
+        actions: dict[str, Any] = {name: getattr(action, name) for name in action.__all__}
+        actions.update(chains.chained_actions(_available))
+        if p.plugin_loaded("datastore"):
+            actions["datastore_search"] = datastore_search
+        return actions
+
+    def get_auth_functions(self) -> dict[str, Any]:
+        functions: dict[str, Any] = {name: getattr(auth, name) for name in auth.__all__}
+        functions.update(auth.chained_auth_functions(_available))
+        return functions
+
+    def get_blueprint(self) -> Any:
+        return views.odpo_access
