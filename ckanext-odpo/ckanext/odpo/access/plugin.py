@@ -39,8 +39,14 @@ class OdpoAccessPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
+    p.implements(p.IClick)
     p.implements(p.IConfigurer)
     p.implements(p.ITemplateHelpers)
+
+    def get_commands(self) -> list[Any]:
+        from ckanext.odpo.access.cli import get_commands
+
+        return get_commands()
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "../templates")
