@@ -98,13 +98,14 @@ def _plan(dataset: dict[str, Any], plan_name: str | None) -> dict[str, Any]:
 def _terms(user: model.User, dataset: dict[str, Any], terms_accepted: bool) -> str | None:
     """The consent plugin's terms version, or this request's own acceptance."""
     if p.plugin_loaded("orden_consent"):
-        from ckanext.orden_consent.shared import check_dataset_consent
+        from ckanext.orden_consent.shared import check_dataset_consent, dataset_terms_version
 
         decision = check_dataset_consent(user.id, dataset)
         if not decision.allowed:
             raise tk.ValidationError({"consent": [decision.message], "consent_url": [decision.consent_url or ""],
                                       "reason": [decision.reason]})
-        return decision.terms_version_id
+        accepted = dataset_terms_version(dataset)
+        return str(accepted["id"]) if accepted else decision.terms_version_id
     if not terms_accepted:
         raise tk.ValidationError({"terms_accepted": [tk._("Accept the dataset's terms of use to continue.")]})
     return None
