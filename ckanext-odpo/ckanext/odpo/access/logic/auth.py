@@ -148,8 +148,8 @@ def withheld_refusal(context: Context, resource_id: str | None) -> AuthResult | 
     if not resource_is_withheld(user_id, dataset, resource):
         return None
     entitlement = user_entitlement(user_id, dataset)
-    return {"success": False,
-            "msg": f"{entitlement.message} {tk._('How to get access:')} {entitlement.request_url}"}
+    how = tk._("How to get access:")
+    return {"success": False, "msg": f"{entitlement.message} {how} {entitlement.request_url}"}
 
 
 def _chain_on_resource(key: Callable[[DataDict], str | None]) -> Callable[..., AuthResult]:
