@@ -17,12 +17,50 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 PLUGINS = "odpo_search odpo scheming_datasets scheming_organizations odpo_access activity dcat image_view"
 TIERS = ("open", "registered", "restricted", "paid")
 USERS = ("anonymous", "registered", "pending", "approved", "expired", "revoked", "other_member",
          "provider", "sysadmin")
 PRICE_PLAN = {"name": "月額API利用", "price_jpy": 50000, "period": "monthly", "delivery": "api"}
+
+
+READ_ROLE, READ_PASSWORD = "odpo_datastore_ro", "odpo_datastore_ro"
+SECRET_ROW = "UPSTREAM-PROBE-ROW-42"
+
+
+def datastore_urls() -> tuple[str, str] | None:
+    """Create the DataStore database (``<test database>_datastore``) and its
+    read-only role as ``ckan datastore set-permissions`` documents; their
+    write and read URLs, or ``None`` when the database user is no superuser."""
+    from ckan.common import config
+    from ckanext.datastore.cli import permissions_sql
+
+    main = make_url(config["sqlalchemy.url"])
+    write = main.set(database=f"{main.database}_datastore")
+    read = write.set(username=READ_ROLE, password=READ_PASSWORD)
+    engine = sa.create_engine(main, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar():
+            return None
+        if not connection.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": READ_ROLE}).scalar():
+            connection.execute(sa.text(f"CREATE ROLE {READ_ROLE} LOGIN"))
+        connection.execute(sa.text(f"ALTER ROLE {READ_ROLE} LOGIN PASSWORD '{READ_PASSWORD}'"))
+        if not connection.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"),
+                                  {"d": write.database}).scalar():
+            connection.execute(sa.text(f'CREATE DATABASE "{write.database}" OWNER "{main.username}"'))
+    engine.dispose()
+    datastore_engine = sa.create_engine(write, isolation_level="AUTOCOMMIT")
+    with datastore_engine.connect() as connection:
+        script = permissions_sql(main.database, write.database, main.username, main.username, READ_ROLE)
+        # a psql script: its "\\connect" line is this very connection; the script
+        # has "%" of its own, so it runs as it is, without parameters
+        script = "\n".join(line for line in script.splitlines() if not line.startswith("\\connect"))
+        connection.connection.cursor().execute(script)
+    datastore_engine.dispose()
+    return write.render_as_string(hide_password=False), read.render_as_string(hide_password=False)
 
 
 def secret_url(tier: str) -> str:
@@ -64,6 +102,15 @@ class AccessWorld:
     tokens: dict[str, str] = field(default_factory=dict)
     datasets: dict[str, dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    datastore: bool = False
+    #: the configuration the world was built with (CKAN's pytest plugin
+    #: restores its start-up configuration before every test)
+    config: dict[str, Any] = field(default_factory=dict)
+
+    def restore_config(self) -> None:
+        from ckan.common import config
+
+        config.update(self.config)
 
     def headers(self, user: str) -> dict[str, str]:
         return {"Authorization": self.tokens[user]} if user in self.tokens else {}
@@ -93,11 +140,15 @@ def upload_resource(sysadmin: str, package_id: str, tier: str) -> dict[str, Any]
                 upload=FileStorage(io.BytesIO(uploaded_content(tier)), filename="uploaded.csv"))
 
 
-def build_world(app: Any) -> AccessWorld:
+def secret_row(tier: str) -> str:
+    return f"{SECRET_ROW}-{tier}"
+
+
+def build_world(app: Any, datastore: bool) -> AccessWorld:
     from ckan import model
     from ckanext.odpo.access.model import AccessRequest
 
-    world = AccessWorld(app=app)
+    world = AccessWorld(app=app, datastore=datastore)
     for name in USERS[1:]:
         world.users[name] = make_user(f"u-{name.replace('_', '-')}", sysadmin=name == "sysadmin")
     admin = world.users["sysadmin"]["name"]
@@ -109,6 +160,9 @@ def build_world(app: Any) -> AccessWorld:
     for tier in TIERS:
         dataset = call("package_create", admin, owner_org=provider_org["id"], **dataset_fields(tier))
         world.uploads[tier] = upload_resource(admin, dataset["id"], tier)
+        if datastore:
+            call("datastore_create", admin, resource_id=dataset["resources"][0]["id"], force=True,
+                 fields=[{"id": "section", "type": "text"}], records=[{"section": secret_row(tier)}])
         call("resource_view_create", admin, resource_id=dataset["resources"][0]["id"], view_type="image_view",
              title="preview", image_url=secret_url(tier))
         world.datasets[tier] = call("package_show", admin, id=dataset["id"])
@@ -155,8 +209,13 @@ def access_world() -> Iterator[AccessWorld]:
     from ckan.tests import helpers
     from ckanext.odpo.licences.ckan_list import licences_group_url
 
+    urls = datastore_urls()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(config, "ckan.plugins", PLUGINS.split())
+        patch.setitem(config, "ckan.plugins", PLUGINS.split() + (["datastore"] if urls else []))
+        if urls:
+            patch.setitem(config, "ckan.datastore.write_url", urls[0])
+            patch.setitem(config, "ckan.datastore.read_url", urls[1])
+            patch.setitem(config, "ckan.datastore.sqlsearch.enabled", True)
         patch.setitem(config, "licenses_group_url", licences_group_url())
         patch.setitem(config, "ckan.auth.create_user_via_api", True)
         if "_license_register" in vars(__import__("ckan.model", fromlist=["Package"]).Package):
@@ -171,7 +230,8 @@ def access_world() -> Iterator[AccessWorld]:
         app = helpers._get_test_app()
         try:
             with app.flask_app.test_request_context():
-                world = build_world(app)
+                world = build_world(app, datastore=urls is not None)
+            world.config = dict(config)
             yield world
         finally:
             plugins.unload_all()

@@ -13,9 +13,15 @@ from typing import Any
 
 import pytest
 
-from access_world import TIERS, USERS, AccessWorld, sample_url, secret_url, uploaded_content
+from access_world import TIERS, USERS, AccessWorld, sample_url, secret_row, secret_url, uploaded_content
 
 ENTITLED_TO_AGREEMENT_TIERS = {"approved", "provider", "sysadmin"}
+
+
+@pytest.fixture(autouse=True)
+def world_config(access_world: AccessWorld) -> None:
+    """The plugins' configuration (DataStore URLs, declared defaults) in every test."""
+    access_world.restore_config()
 
 
 def entitled(user: str, tier: str) -> bool:
@@ -93,6 +99,23 @@ class TestAccessMatrix:
             assert response.status_code == 403
             assert_withheld(body, tier, access_world)
             assert f"/dataset/access-{tier}/access" in json.loads(body)["error"]["message"]
+
+    def test_datastore_search_and_sql(self, access_world: AccessWorld, user: str, tier: str) -> None:
+        if not access_world.datastore:
+            pytest.skip("the DataStore needs a superuser to set up its database")
+        resource_id = full_resource(access_world, tier)["id"]
+        search = access_world.get(user, f"/api/3/action/datastore_search?resource_id={resource_id}")
+        sql = access_world.app.post("/api/3/action/datastore_search_sql", headers=access_world.headers(user),
+                                    json={"sql": f'SELECT * FROM "{resource_id}"'})
+        for response in (search, sql):
+            body = response.get_data(as_text=True)
+            if entitled(user, tier):
+                assert response.status_code == 200, body
+                assert secret_row(tier) in body
+            else:
+                assert response.status_code == 403
+                assert secret_row(tier) not in body
+                assert f"/dataset/access-{tier}/access" in body
 
     def test_package_show(self, access_world: AccessWorld, user: str, tier: str) -> None:
         response = access_world.get(user, f"/api/3/action/package_show?id=access-{tier}")

@@ -2,10 +2,12 @@
 download log. It only wires things up; see :mod:`ckanext.odpo.access.logic`."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import Action, Context, DataDict
 from ckanext.odpo.access import helpers, views
 from ckanext.odpo.access.logic import action, auth, chains
@@ -20,16 +22,22 @@ def _available(name: str) -> bool:
     return True
 
 
+def _size(records: Any) -> int:
+    """Bytes of the records as sent (DataStore answers lazily encoded JSON)."""
+    encoded = getattr(records, "encoded_json", None)
+    if encoded is None:
+        encoded = json.dumps(records or [], ensure_ascii=False)
+    return len(encoded.encode("utf-8"))
+
+
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search(original_action: Action, context: Context, data_dict: DataDict) -> Any:
     """``datastore_search``, logged for non-open data read through the API."""
     result = original_action(context, data_dict)
     if not chains.is_internal(context):
-        user = chains.context_user(context)
-        user_obj = tk.get_action("user_show")({"ignore_auth": True}, {"id": user}) if user else None
-        views.log_api_read(user_obj["id"] if user_obj else None, data_dict.get("resource_id"),
-                           len(str(result.get("records", ""))))
+        user = model.User.get(chains.context_user(context) or "")
+        views.log_api_read(user.id if user else None, data_dict.get("resource_id"), _size(result.get("records")))
     return result
 
 

@@ -132,6 +132,8 @@ def _resource_and_dataset(resource_id: str | None) -> tuple[dict[str, Any], dict
     if resource is None or resource.package is None:
         return None
     package = resource.package
+    if package.private or package.state != "active":
+        return None  # CKAN's own checks decide; nothing to say about access tiers
     dataset = {"id": package.id, "name": package.name, "owner_org": package.owner_org,
                "access_tier": package.extras.get("access_tier")}
     return {"id": resource.id, "is_sample": resource.extras.get("is_sample")}, dataset
@@ -154,10 +156,8 @@ def withheld_refusal(context: Context, resource_id: str | None) -> AuthResult | 
 
 def _chain_on_resource(key: Callable[[DataDict], str | None]) -> Callable[..., AuthResult]:
     def chained(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-        result = next_auth(context, data_dict)
-        if not result.get("success"):
-            return result
-        return withheld_refusal(context, key(data_dict or {})) or result
+        # a withheld resource is refused first: the refusal says how to get access
+        return withheld_refusal(context, key(data_dict or {})) or next_auth(context, data_dict)
 
     return chained
 
@@ -174,14 +174,11 @@ def _by_id(data_dict: DataDict) -> str | None:
 
 
 def _datastore_sql(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
-    result = next_auth(context, data_dict)
-    if not result.get("success"):
-        return result
     for name in context.get("table_names") or []:
         refusal = withheld_refusal(context, name)
         if refusal is not None:
             return refusal
-    return result
+    return next_auth(context, data_dict)
 
 
 def _activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDict) -> AuthResult:
