@@ -85,3 +85,15 @@ def test_a_withdrawn_consent_pauses_an_approved_grant(app: Any, world: dict[str,
     shown = app.get(f"/api/3/action/package_show?id={dataset['name']}", headers={"Authorization": world["token"]})
     assert secret_url("restricted") not in shown.body
     assert json.loads(shown.body)["result"]["odpo_access"]["reason"] == "consent_withdrawn"
+
+
+def test_a_revoked_grant_opens_the_deletion_obligation(app: Any, world: dict[str, Any]) -> None:
+    dataset = world["dataset"]
+    give_consents(dataset)
+    request = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
+                  intended_use="u")
+    act("odpo_access_request_approve", "editor", id=request["id"])
+    act("odpo_grant_revoke", "editor", id=request["id"], reason="契約終了")
+    outstanding = tk.get_action("orden_consent_deletion_outstanding_list")(
+        {"ignore_auth": True}, {"dataset_id": dataset["id"]})
+    assert [row["user_name"] for row in outstanding] == ["requester"]

@@ -357,6 +357,11 @@ def odpo_grant_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     request.revoke_reason = data.get("reason")
     model.Session.commit()
     notify.grant_revoked(request)
+    if p.plugin_loaded("orden_consent"):
+        # the consent ledger reminds the user to delete the data they hold
+        from ckanext.orden_consent.shared import record_use_ended
+
+        record_use_ended(request.user_id, request.package_id, note=request.revoke_reason or "")
     return request.as_dict()
 
 
