@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 from ckan_sites import CkanSite, running_site
 
-from ckanext.odpo.access.cli import DEMO_CSV, DEMO_DATASET, DEMO_ORGANIZATION, DEMO_PASSWORD
+from ckanext.odpo.access.cli import DEMO_CSV, DEMO_DATASET, DEMO_ORGANIZATION, DEMO_PASSWORD, DEMO_RESOURCE
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -68,8 +68,9 @@ def download_url(site: CkanSite) -> str:
     engine = sa.create_engine(site.database_url)
     with engine.connect() as connection:
         resource_id = connection.execute(sa.text(
-            "SELECT r.id FROM resource r JOIN package p ON p.id = r.package_id WHERE p.name = :name"),
-            {"name": DEMO_DATASET}).scalar_one()
+            "SELECT r.id FROM resource r JOIN package p ON p.id = r.package_id "
+            "WHERE p.name = :name AND r.name = :resource AND r.state = 'active'"),
+            {"name": DEMO_DATASET, "resource": DEMO_RESOURCE}).scalar_one()
     engine.dispose()
     return f"/dataset/{DEMO_DATASET}/resource/{resource_id}/download/speed.csv"
 

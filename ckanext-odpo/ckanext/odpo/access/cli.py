@@ -12,6 +12,7 @@ from ckan import model
 DEMO_PASSWORD = "odpo-demo-2026"
 DEMO_ORGANIZATION = "odpo-demo-provider"
 DEMO_DATASET = "odpo-demo-restricted-traffic"
+DEMO_RESOURCE = "区間速度（CSV）"
 DEMO_CSV = "時刻,区間,平均速度km_h\n2026-04-01T08:00,大阪市北区,23.5\n2026-04-01T08:15,大阪市北区,21.0\n"
 
 
@@ -65,7 +66,7 @@ def demo(ctx: click.Context, with_pending_request: bool) -> None:
                         "license_id": "odpo-restricted", "secondary_distribution": "prohibited",
                         "notes": "提供者の承認を受けた利用者だけが利用できるデモデータです。"})
                     tk.get_action("resource_create")(site, {
-                        "package_id": dataset["id"], "name": "区間速度（CSV）", "format": "CSV", "url": "speed.csv",
+                        "package_id": dataset["id"], "name": DEMO_RESOURCE, "format": "CSV", "url": "speed.csv",
                         "upload": FileStorage(io.BytesIO(DEMO_CSV.encode("utf-8")), filename="speed.csv")})
                 elif step == "request" and with_pending_request:
                     try:
