@@ -20,12 +20,12 @@ from flask import Blueprint, Response, g, request
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckanext.odpo.access import audit
 from ckanext.odpo.access.logic.entitlement import (
     PAID,
     REQUESTABLE_TIERS,
     dataset_tier,
+    resource_facts,
     resource_is_sample,
     user_entitlement,
     user_requests,
@@ -51,16 +51,6 @@ def _channel() -> str:
     return "api" if request.headers.get("Authorization") or request.path.startswith("/api/") else "web"
 
 
-def _resource_facts(resource_id: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    resource = model.Resource.get(resource_id)
-    if resource is None or resource.package is None or resource.state != "active":
-        return None
-    package = resource.package
-    dataset = {"id": package.id, "name": package.name, "title": package.title, "owner_org": package.owner_org,
-               "access_tier": package.extras.get("access_tier")}
-    return {"id": resource.id, "is_sample": resource.extras.get("is_sample")}, dataset
-
-
 def _is_resource_data_endpoint() -> bool:
     endpoint = request.endpoint or ""
     blueprint, _, name = endpoint.rpartition(".")
@@ -72,7 +62,7 @@ def refuse_withheld_resource() -> Any:
     """403 with the way to get access, before CKAN serves a withheld resource."""
     if not _is_resource_data_endpoint():
         return None
-    facts = _resource_facts((request.view_args or {}).get("resource_id", ""))
+    facts = resource_facts((request.view_args or {}).get("resource_id", ""))
     if facts is None:
         return None
     resource, dataset = facts
@@ -104,7 +94,7 @@ def log_download(response: Response) -> Response:
 
 def log_api_read(user_id: str | None, resource_id: str | None, size: int | None) -> None:
     """Log a DataStore read of non-open data made through the API."""
-    facts = _resource_facts(resource_id or "")
+    facts = resource_facts(resource_id or "")
     if facts is None:
         return
     resource, dataset = facts

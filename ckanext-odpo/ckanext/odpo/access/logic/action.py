@@ -161,6 +161,13 @@ def odpo_access_request_create(context: Context, data_dict: DataDict) -> dict[st
     return request.as_dict()
 
 
+def _organization(organization_id: str) -> model.Group:
+    organization = model.Group.get(organization_id)
+    if organization is None:
+        raise tk.ObjectNotFound(tk._("Organization not found"))
+    return organization
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -376,9 +383,7 @@ def odpo_contract_export(context: Context, data_dict: DataDict) -> dict[str, Any
     """
     tk.check_access("odpo_contract_export", context, data_dict)
     data = _validate(data_dict, schema.organization(), context)
-    organization = model.Group.get(data["organization_id"])
-    if organization is None:
-        raise tk.ObjectNotFound(tk._("Organization not found"))
+    organization = _organization(data["organization_id"])
     rows = (
         model.Session.query(AccessRequest, model.Package, model.User)
         .join(model.Package, model.Package.id == AccessRequest.package_id)
@@ -425,9 +430,7 @@ def odpo_download_stats(context: Context, data_dict: DataDict) -> list[dict[str,
     """
     tk.check_access("odpo_download_stats", context, data_dict)
     data = _validate(data_dict, schema.organization(), context)
-    organization = model.Group.get(data["organization_id"])
-    if organization is None:
-        raise tk.ObjectNotFound(tk._("Organization not found"))
+    organization = _organization(data["organization_id"])
     rows = (
         model.Session.query(
             model.Package.id, model.Package.name, model.Package.title,

@@ -4,13 +4,17 @@ the download route also check — resource views, DataStore, activity diffs)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import AuthFunction, AuthResult, Context, DataDict
-from ckanext.odpo.access.logic.entitlement import resource_is_withheld, user_entitlement
+from ckanext.odpo.access.logic.entitlement import (
+    dataset_facts,
+    resource_facts,
+    resource_is_withheld,
+    user_entitlement,
+)
 from ckanext.odpo.access.model import AccessRequest
 
 __all__ = [
@@ -72,14 +76,17 @@ def odpo_access_request_list(context: Context, data_dict: DataDict) -> AuthResul
     return _result(True)
 
 
-def odpo_access_request_show(context: Context, data_dict: DataDict) -> AuthResult:
-    """The requester and the provider."""
+def _requester_or_provider(context: Context, data_dict: DataDict, refusal: str) -> AuthResult:
     user = _user(context)
     request = _request(data_dict)
-    if user is None or request is None:
-        return _result(False, tk._("Not authorised to see this request."))
-    return _result(user.id == request.user_id or _can_manage(user, request.package_id),
-                   tk._("Not authorised to see this request."))
+    allowed = user is not None and request is not None and (
+        user.id == request.user_id or _can_manage(user, request.package_id))
+    return _result(allowed, refusal)
+
+
+def odpo_access_request_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """The requester and the provider."""
+    return _requester_or_provider(context, data_dict, tk._("Not authorised to see this request."))
 
 
 def _provider_decision(context: Context, data_dict: DataDict) -> AuthResult:
@@ -95,12 +102,7 @@ odpo_grant_revoke = _provider_decision
 
 def odpo_access_request_cancel(context: Context, data_dict: DataDict) -> AuthResult:
     """The requester (of their own pending request) and the provider."""
-    user = _user(context)
-    request = _request(data_dict)
-    if user is None or request is None:
-        return _result(False, tk._("Not authorised to cancel this request."))
-    return _result(user.id == request.user_id or _can_manage(user, request.package_id),
-                   tk._("Not authorised to cancel this request."))
+    return _requester_or_provider(context, data_dict, tk._("Not authorised to cancel this request."))
 
 
 odpo_grant_list = odpo_access_request_list
@@ -127,21 +129,9 @@ odpo_download_stats = odpo_contract_export
 # --- chains on core paths ------------------------------------------------------
 
 
-def _resource_and_dataset(resource_id: str | None) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    resource = model.Resource.get(resource_id) if resource_id else None
-    if resource is None or resource.package is None:
-        return None
-    package = resource.package
-    if package.private or package.state != "active":
-        return None  # CKAN's own checks decide; nothing to say about access tiers
-    dataset = {"id": package.id, "name": package.name, "owner_org": package.owner_org,
-               "access_tier": package.extras.get("access_tier")}
-    return {"id": resource.id, "is_sample": resource.extras.get("is_sample")}, dataset
-
-
 def withheld_refusal(context: Context, resource_id: str | None) -> AuthResult | None:
     """A refusal saying how to get access, when the resource is withheld."""
-    found = _resource_and_dataset(resource_id)
+    found = resource_facts(resource_id)
     if found is None:
         return None
     resource, dataset = found
@@ -194,10 +184,8 @@ def _activity_diff(next_auth: AuthFunction, context: Context, data_dict: DataDic
     package = model.Package.get(activity.object_id)
     if package is None:
         return result
-    dataset = {"id": package.id, "name": package.name, "owner_org": package.owner_org,
-               "access_tier": package.extras.get("access_tier")}
     user = _user(context)
-    entitlement = user_entitlement(user.id if user else None, dataset)
+    entitlement = user_entitlement(user.id if user else None, dataset_facts(package))
     if entitlement.allowed:
         return result
     return {"success": False, "msg": f"{entitlement.message} {entitlement.request_url}"}

@@ -15,7 +15,12 @@ from flask import has_request_context
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.types import Action, Context, DataDict
-from ckanext.odpo.access.logic.entitlement import Entitlement, resource_is_withheld, user_entitlement
+from ckanext.odpo.access.logic.entitlement import (
+    Entitlement,
+    dataset_facts,
+    resource_is_withheld,
+    user_entitlement,
+)
 from ckanext.odpo.access.logic.withhold import withhold_resources
 
 
@@ -44,14 +49,7 @@ def current_dataset(package_id: str | None, snapshot: dict[str, Any]) -> dict[st
     """What decides entitlement: the dataset as it is now in the database
     (tier, organisation), falling back to the copy at hand."""
     package = model.Package.get(package_id) if package_id else None
-    if package is None:
-        return snapshot
-    return {
-        "id": package.id,
-        "name": package.name,
-        "owner_org": package.owner_org,
-        "access_tier": package.extras.get("access_tier") or snapshot.get("access_tier"),
-    }
+    return dataset_facts(package) if package is not None else snapshot
 
 
 def withhold_for_context(context: Context, value: Any) -> Any:

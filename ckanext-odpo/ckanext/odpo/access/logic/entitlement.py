@@ -74,6 +74,24 @@ def request_url(dataset: dict[str, Any]) -> str:
     return tk.url_for("odpo_access.request", id=dataset.get("name") or dataset["id"], _external=True)
 
 
+def dataset_facts(package: model.Package) -> dict[str, Any]:
+    """What entitlement depends on, read from the dataset as it is now."""
+    return {"id": package.id, "name": package.name, "title": package.title, "owner_org": package.owner_org,
+            "access_tier": package.extras.get("access_tier")}
+
+
+def resource_facts(resource_id: str | None) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(resource, dataset) facts of an active resource of an active public
+    dataset; ``None`` otherwise (CKAN's own checks decide then)."""
+    resource = model.Resource.get(resource_id) if resource_id else None
+    if resource is None or resource.state != "active" or resource.package is None:
+        return None
+    package = resource.package
+    if package.private or package.state != "active":
+        return None
+    return {"id": resource.id, "is_sample": resource.extras.get("is_sample")}, dataset_facts(package)
+
+
 def resolve_user(user_id: str | None) -> model.User | None:
     """The active user named by id or name, else ``None`` (anonymous)."""
     if not user_id:
