@@ -67,7 +67,24 @@ say "checking the sysadmin and the catalogue"
 read_state
 grep -h '^created\|^reset' "$LOG_DIR/site_setup.log" || true
 
+# terms of use and privacy policy for the consent steps (idempotent) -----------
+say "registering the platform terms (ckan orden-consent seed)"
+ckan orden-consent seed >"$LOG_DIR/consent-seed.log" 2>&1 \
+    || { tail -n 30 "$LOG_DIR/consent-seed.log" >&2; die "'ckan orden-consent seed' failed"; }
+
 # 4. demo catalogue ------------------------------------------------------------
+# demo_step DESCRIPTION LOG-NAME COMMAND...: one more step of the demo, logged
+demo_step() {
+    local what=$1 log="$LOG_DIR/$2.log"
+    shift 2
+    say "demo: $what (ckan $*)"
+    if ckan "$@" >"$log" 2>&1; then
+        tail -n 1 "$log"
+    else
+        tail -n 30 "$log" >&2
+        warn "'ckan $*' failed (log: .state/logs/${log##*/})"
+    fi
+}
 recheck=0
 if [[ ${site[datasets]:-0} == 0 ]]; then
     say "the catalogue is empty: loading the demo catalogue (ckan odpo demo load)"
@@ -77,6 +94,8 @@ if [[ ${site[datasets]:-0} == 0 ]]; then
     set -e
     if ((status == 0)); then
         tail -n 1 "$LOG_DIR/demo-load.log"
+        demo_step "sample tables of the demo's non-open datasets" demo-samples odpo samples demo
+        demo_step "demo provider, user and access request" demo-access odpo-access demo
         recheck=1
     elif ((status == 2)) && grep -q "No such command" "$LOG_DIR/demo-load.log"; then
         warn "the 'ckan odpo demo' command is not available yet: serving an empty catalogue"
