@@ -96,6 +96,7 @@ if [[ ${site[datasets]:-0} == 0 ]]; then
         tail -n 1 "$LOG_DIR/demo-load.log"
         demo_step "sample tables of the demo's non-open datasets" demo-samples odpo samples demo
         demo_step "demo provider, user and access request" demo-access odpo-access demo
+        demo_step "DCAT descriptions of the catalogue, stored ahead" demo-dcat odpo sharing render-dcat
         recheck=1
     elif ((status == 2)) && grep -q "No such command" "$LOG_DIR/demo-load.log"; then
         warn "the 'ckan odpo demo' command is not available yet: serving an empty catalogue"

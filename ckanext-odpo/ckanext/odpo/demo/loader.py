@@ -184,13 +184,16 @@ class CatalogueLoader:
     def _create(self, entity: str, data_dict: dict[str, Any]) -> None:
         """``{entity}_create``; when the name is taken by a deleted (or
         private) entity, ``{entity}_update`` brings it back as planned."""
+        # Only packages are asked for their id alone: the activity plugin's
+        # organisation subscriptions expect the full dictionary as the result.
+        options = {"return_id_only": True} if entity == "package" else {}
         try:
-            self._call(f"{entity}_create", data_dict, return_id_only=True)
+            self._call(f"{entity}_create", data_dict, **options)
         except tk.ValidationError as error:
             if "name" not in error.error_dict:
                 raise
             restored = {**data_dict, "id": data_dict["name"], "state": "active"}
-            self._call(f"{entity}_update", restored, return_id_only=True)
+            self._call(f"{entity}_update", restored, **options)
 
     def _call(self, action: str, data_dict: dict[str, Any], **options: Any) -> Any:
         context: Context = {"user": self.user_name, "ignore_auth": True, **options}
