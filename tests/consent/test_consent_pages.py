@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import pytest
-from conftest import PLUGINS, as_browser, give_dataset_consent, give_platform_consent
+from consent_support import PLUGINS, as_browser, give_dataset_consent, give_platform_consent
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

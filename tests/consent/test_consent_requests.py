@@ -8,7 +8,7 @@ import re
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan.tests import factories
-from conftest import PLUGINS, as_browser, give_platform_consent, platform_version_ids
+from consent_support import PLUGINS, as_browser, give_platform_consent, platform_version_ids
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 import sqlalchemy as sa
 from ckan.tests import factories
-from conftest import PLUGINS, give_dataset_consent, give_platform_consent
+from consent_support import PLUGINS, give_dataset_consent, give_platform_consent
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
@@ -117,7 +117,7 @@ def test_cli_export_json_carries_chain_head(cli, five_records):
 
 
 def test_user_exports_own_consents(app, five_records):
-    from conftest import as_browser
+    from consent_support import as_browser
 
     browser = as_browser(five_records)
     reply = app.get("/user/consents/export.csv", headers=browser)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 import pytest
-from conftest import (
+from consent_support import (
     PLUGINS,
     as_browser,
     download_url,

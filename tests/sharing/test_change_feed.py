@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHARING_PLUGINS, dataset, organisation
+from sharing_support import SHARING_PLUGINS, dataset, organisation
 
 import ckan.plugins.toolkit as tk
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARING_PLUGINS, dataset, organisation
+from sharing_support import SHARING_PLUGINS, dataset, organisation
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 

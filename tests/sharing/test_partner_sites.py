@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from ckan_sites import CkanSite, ckan_command, running_site
-from conftest import SHARING_OPTIONS, SHARING_PLUGINS
+from sharing_support import SHARING_OPTIONS, SHARING_PLUGINS
 
 
 
