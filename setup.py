@@ -58,7 +58,7 @@ setup(
     package_data={"": ["*.yaml", "*.json", "*.html", "*.txt", "*.csv", "*.mo", "*.po",
                        "*.ini", "*.mako", "*.js", "*.css", "*.svg", "migration/*/*.py",
                        "migration/*/versions/*.py", "templates/**/*", "assets/**/*", "public/**/*"]},
-    install_requires=["luqum==1.0.0", "snowballstemmer==3.1.1"],
+    install_requires=["luqum==1.0.0", "numpy==2.2.6", "snowballstemmer==3.1.1"],
     entry_points={
         "ckan.plugins": [
             "odpo = ckanext.odpo.plugin:OdpoPlugin",

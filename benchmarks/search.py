@@ -490,12 +490,14 @@ class IndexFigures:
 class Backend:
     """The embedded backend on the benchmark database, without CKAN loaded."""
 
-    def __init__(self, db_url: str) -> None:
+    def __init__(self, db_url: str, columns: bool = True) -> None:
         import sqlalchemy as sa
         from ckanext.odpo.search.connection import PostgresSearchConnection
 
         self.engine = sa.create_engine(db_url, pool_size=2)
-        self.connection = PostgresSearchConnection(engine_factory=lambda: self.engine)
+        # as CKAN gets it with the default ``odpo.search.columns = true``
+        self.connection = PostgresSearchConnection(engine_factory=lambda: self.engine,
+                                                   columns=columns)
 
     def scalar(self, sql: str) -> Any:
         with self.engine.connect() as conn:
@@ -795,6 +797,8 @@ def backend_size(backend: Backend, catalogue: SyntheticCatalogue, member: Member
     def run(spec: QuerySpec) -> tuple[float, int]:
         return backend.search(spec, labels_for(spec.audience, member))
 
+    if not args.sql_only:
+        say("  " + load_columns(backend, warm[0], member))
     say(f"  warm-up: {len(warm)} queries")
     run_mix(run, warm, "warm-up")
     samples = run_mix(run, specs, "measured")
@@ -804,6 +808,25 @@ def backend_size(backend: Backend, catalogue: SyntheticCatalogue, member: Member
         result.explain = explain_slowest(backend, specs, samples, member)
         print(result.explain, flush=True)
     return result, specs
+
+
+def load_columns(backend: Backend, spec: QuerySpec, member: Member) -> str:
+    """Load the process's column store (what a CKAN process does on its first
+    search) and say what it took."""
+    import resource
+
+    from ckanext.odpo.search.columns import COLUMNS
+
+    COLUMNS.state = None  # as in a new process
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    loads, seconds = COLUMNS.loads, COLUMNS.load_seconds
+    t0 = time.perf_counter()
+    backend.search(spec, labels_for(spec.audience, member))
+    first = time.perf_counter() - t0
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    return (f"column store: {COLUMNS.live:,} documents loaded in "
+            f"{COLUMNS.load_seconds - seconds:.2f} s ({COLUMNS.loads - loads} load), first search "
+            f"{first:.2f} s, peak memory of the process +{grown:.0f} MiB")
 
 
 def explain_slowest(backend: Backend, specs: Sequence[QuerySpec], samples: Sequence[Sample],
@@ -878,6 +901,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="keep the index when it already holds the documents of a size")
     parser.add_argument("--explain", action="store_true",
                         help="print EXPLAIN ANALYZE of the slowest query of the slowest category")
+    parser.add_argument("--sql-only", action="store_true",
+                        help="odpo.search.columns = false: every search answered by SQL alone")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--keep-workdir", action="store_true",
                         help="keep the temporary directory (CKAN ini, logs)")
@@ -972,7 +997,7 @@ def run(args: argparse.Namespace, workdir: Path) -> None:
     port = free_port()
     ini = write_ini(workdir, args.db_url, args.redis_url, port)
     initialise_database(ini, workdir / "ckan-db.log")
-    backend = Backend(args.db_url)
+    backend = Backend(args.db_url, columns=not args.sql_only)
     print_header(args, backend.settings())
     catalogue = SyntheticCatalogue(seed=args.seed, site_id=SITE_ID)
     member = bench_member(catalogue)

@@ -128,12 +128,12 @@ class TestFacets:
 
 class TestRanking:
     def test_title_above_description_above_resource_name(self) -> None:
-        # Created from the weakest to the strongest match, so that the
+        # Created from the strongest to the weakest match, so that the
         # newest-first tie-break alone would give the reverse order.
+        make_dataset("避難所一覧")
+        make_dataset("資料B", notes="市内の避難所の情報です")
         make_dataset(
             "資料C",
             resources=[{"name": "避難所データ", "url": "http://example.com/c.csv"}],
         )
-        make_dataset("資料B", notes="市内の避難所の情報です")
-        make_dataset("避難所一覧")
         assert found_titles("避難所") == ["避難所一覧", "資料B", "資料C"]

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 
 SEARCH_BACKEND = "odpo.search.backend"
 SEARCH_STATEMENT_TIMEOUT = "odpo.search.statement_timeout"
+SEARCH_COLUMNS = "odpo.search.columns"
 SAMPLES_ROWS = "odpo.samples.rows"
 SAMPLES_GENERATE_ON_UPLOAD = "odpo.samples.generate_on_upload"
 SAMPLES_INLINE_MAX_BYTES = "odpo.samples.inline_max_bytes"
@@ -17,6 +18,11 @@ SAMPLES_INLINE_MAX_BYTES = "odpo.samples.inline_max_bytes"
 def search_backend() -> str:
     """``postgres`` (embedded backend) or ``solr`` (CKAN's Solr path)."""
     return str(tk.config.get(SEARCH_BACKEND, "postgres") or "postgres").strip()
+
+
+def search_columns() -> bool:
+    """Whether searches use the in-memory columns (see ``search.columns``)."""
+    return tk.asbool(tk.config.get(SEARCH_COLUMNS, True))
 
 
 def search_statement_timeout() -> int:

@@ -38,6 +38,10 @@ from .query import (
 )
 from .sql import Fragment, Translator
 
+#: Advisory lock key of index writes: ``indexed_seq`` values are drawn in
+#: commit order, which the column store's incremental refresh relies on.
+WRITE_LOCK_KEY = 0x0D90_5EA7
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -72,8 +76,9 @@ class PostgresSearchConnection:
 
     def __init__(self, engine_factory: Callable[[], sa.engine.Engine],
                  statement_timeout_ms: int = 10000, url: str = "postgresql-search",
-                 decode_dates: bool = False) -> None:
+                 decode_dates: bool = False, columns: bool = False) -> None:
         self._engine_factory = engine_factory
+        self.columns = columns
         self.decode_dates = decode_dates
         self.statement_timeout_ms = statement_timeout_ms
         self.url = url
@@ -134,7 +139,7 @@ class PostgresSearchConnection:
         try:
             statement = SearchStatement(q or "*:*", params)
             hits, docs, facet_fields, facet_queries = self._run(
-                lambda conn: RESULT_CACHE.fetch(conn, statement), timeout=True)
+                lambda conn: RESULT_CACHE.fetch(conn, statement, self.columns), timeout=True)
         except QuerySyntaxError as error:
             raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: {error}") from error
         if self.decode_dates:
@@ -219,6 +224,8 @@ def _upsert(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
     ) + ")"
     names = ", ".join(COLUMNS)
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in COLUMNS if name != "index_id")
+    # indexed_seq values are drawn in commit order (see columns.py)
+    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
     for start in range(0, len(unique), UPSERT_BATCH):
         batch = unique[start:start + UPSERT_BATCH]
         statement = (
@@ -321,7 +328,8 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
 
-    def fetch(self, conn: sa.engine.Connection, statement: "SearchStatement") -> Any:
+    def fetch(self, conn: sa.engine.Connection, statement: "SearchStatement",
+              columns: bool = False) -> Any:
         generation = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION}").scalar()
         sql, params, facet_names, facet_queries = statement.sql()
         # the SQL does not depend on ``fl``: the returned fields are part of the key
@@ -331,7 +339,7 @@ class ResultCache:
             self.entries.move_to_end(key)
             return copy.deepcopy(self.entries[key])
         self.misses += 1
-        result = statement.execute(conn)
+        result = statement.execute(conn, columns)
         self.entries[key] = copy.deepcopy(result)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -363,9 +371,17 @@ class SearchStatement:
             self._sql = self._statement()
         return self._sql
 
-    def execute(self, conn: sa.engine.Connection) -> tuple[int, list[dict[str, Any]],
-                                                         dict[str, list[Any]], dict[str, int]]:
+    def execute(self, conn: sa.engine.Connection, columns: bool = False
+                ) -> tuple[int, list[dict[str, Any]], dict[str, list[Any]], dict[str, int]]:
+        """(hits, documents, facet fields, facet queries). With ``columns``, from
+        the process's column store when it can answer (see :mod:`.columns`)."""
         sql, sql_params, facet_names, facet_queries = self.sql()
+        if columns:
+            from .columns import COLUMNS
+
+            result = COLUMNS.search(conn, self)
+            if result is not None:
+                return result
         row = conn.exec_driver_sql(sql, tuple(sql_params)).one()
         docs = [self._result_document(item) for item in (row[1] or [])]
         facet_fields = {

@@ -40,7 +40,7 @@ def make_connection(decode_dates: bool = True) -> Any:
     """The embedded backend's replacement for ``common.make_connection``."""
     from ckan.model import meta
 
-    from ckanext.odpo.config import search_statement_timeout
+    from ckanext.odpo.config import search_columns, search_statement_timeout
 
     from .connection import PostgresSearchConnection
 
@@ -48,6 +48,7 @@ def make_connection(decode_dates: bool = True) -> Any:
         engine_factory=lambda: meta.engine,
         statement_timeout_ms=search_statement_timeout(),
         decode_dates=decode_dates,
+        columns=search_columns(),
     )
 
 

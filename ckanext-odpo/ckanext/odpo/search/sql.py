@@ -107,7 +107,9 @@ class Translator:
             value = format_date(parse_date(query.value, self.now))
             return Fragment("d.dates @> %s::jsonb", [json.dumps({query.field: [value]})])
         if query.field in SCALAR_COLUMNS:
-            return Fragment(f"d.{query.field} = %s", [query.value])
+            # never NULL (a document without the field), so NOT stays exact
+            return Fragment(f"d.{query.field} = %s AND d.{query.field} IS NOT NULL",
+                            [query.value])
         if query.field in ARRAY_COLUMNS:
             return Fragment(f"d.{query.field} @> ARRAY[%s]::text[]", [query.value])
         return Fragment(
@@ -202,26 +204,49 @@ class Translator:
         return []
 
     def _term_score(self, query: TermQuery) -> list[Fragment]:
-        """Cheap relevance: a match in the title (or name) counts most, then in
-        the description, then anywhere else (resources, tags, ...)."""
+        """Relevance of one term, from which fields it matches: the title (or
+        name) counts most, then the description, then anywhere else
+        (resources, tags, ...); see :func:`term_weights`. Documents that tie
+        are ordered by CKAN's second sort key (newest first)."""
+        weights = term_weights(query)
+        if weights is None:
+            return []
         kind = schema.field_kind(query.field)
-        boost = float(query.boost)
         if query.field == "text" or kind in ("text", "text_general"):
             tsquery = self.tsquery(query.field, query.value)
             if tsquery is None:
                 return []
-            if query.field != "text":
-                return [Fragment(f"{boost * 0.5}", [])]
-            return [Fragment(
-                f"{boost} * (0.1 + (CASE WHEN d.title_tsv @@ %s::tsquery THEN 1.0 "
-                f"+ ts_rank(d.title_tsv, %s::tsquery) ELSE 0 END) "
-                f"+ (CASE WHEN d.notes_tsv @@ %s::tsquery THEN 0.4 ELSE 0 END))",
-                [tsquery, tsquery, tsquery])]
-        if kind == "string":
-            condition = self._term(query)
-            return [Fragment(f"(CASE WHEN {condition.sql} THEN {boost * 0.1} ELSE 0 END)",
-                             condition.params)]
-        return []
+            parts = [
+                f"(CASE WHEN d.{column} @@ %s::tsquery THEN {weight!r}::float8 ELSE 0::float8 END)"
+                for column, weight in weights
+            ]
+            return [Fragment("(" + " + ".join(parts) + ")", [tsquery] * len(parts))]
+        condition = self._term(query)
+        ((_, weight),) = weights
+        return [Fragment(f"(CASE WHEN {condition.sql} THEN {weight!r}::float8 ELSE 0::float8 END)",
+                         condition.params)]
+
+
+#: Relevance of a match of the search text in the title (or name), in the
+#: description, and anywhere in the document; a field named in the query
+#: (``title:...``, ``tags:...``) scores ``FIELD_MATCH``.
+TITLE_MATCH, NOTES_MATCH, ANY_MATCH, FIELD_MATCH = 1.0, 0.4, 0.1, 0.1
+
+
+def term_weights(query: TermQuery) -> list[tuple[str, float]] | None:
+    """The (column, score) pairs a term's relevance adds up, each counted when
+    the term matches that column; None when the term does not score.
+    Shared by the SQL statement and the column store, which must agree."""
+    kind = schema.field_kind(query.field)
+    boost = float(query.boost)
+    if query.field == "text":
+        return [("search_tsv", boost * ANY_MATCH), ("title_tsv", boost * TITLE_MATCH),
+                ("notes_tsv", boost * NOTES_MATCH)]
+    if kind in ("text", "text_general"):
+        return [("field_tsv", boost * FIELD_MATCH)]
+    if kind == "string":
+        return [("", boost * FIELD_MATCH)]
+    return None
 
 
 def _join(parts: list[Fragment], separator: str) -> Fragment:

@@ -1,0 +1,190 @@
+"""The column store of each CKAN process (``ckanext.odpo.search.columns``,
+``odpo.search.columns = true``) against the all-SQL statement: for random
+documents and random searches both must give the same hits, the same
+documents in the same order with the same scores, and the same facet
+counts; and the store must see every index write at once (updates,
+deletions, a cleared index), since it decides who sees which dataset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import test_differential as diff
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ckanext.odpo.search.columns import COLUMNS
+from ckanext.odpo.search.connection import RESULT_CACHE, PostgresSearchConnection
+
+SORTS = (
+    "score desc, metadata_modified desc",
+    "metadata_modified desc",
+    "metadata_created asc",
+    "title_string asc",
+    "name asc",
+    "score desc, name desc",
+    "views_recent desc",  # not held in the columns: SQL answers
+)
+FACET_FIELDS = ("tags", "organization", "res_format", "license_id", "capacity", "area")
+DISMAX = {"defType": "dismax", "qf": diff.ref.DEFAULT_QF, "mm": diff.ref.DEFAULT_MM,
+          "q.op": "AND", "df": "text"}
+
+
+@pytest.fixture(scope="module")
+def sql_connection(search_connection: Any) -> PostgresSearchConnection:
+    assert search_connection.columns, "odpo.search.columns is on by default"
+    from ckan.model import meta
+
+    return PostgresSearchConnection(engine_factory=lambda: meta.engine, columns=False)
+
+
+def outcome(results: Any) -> tuple[Any, ...]:
+    return (results.hits, [(doc["id"], doc.get("score")) for doc in results.docs],
+            results.facets)
+
+
+def compare(columns: Any, sql: Any, q: str, **params: Any) -> bool:
+    """Both answers for one search; True when the columns answered it."""
+    RESULT_CACHE.clear()
+    before = COLUMNS.answered
+    from_columns = outcome(columns.search(q=q, **params))
+    answered = COLUMNS.answered > before
+    RESULT_CACHE.clear()
+    from_sql = outcome(sql.search(q=q, **params))
+    assert from_columns == from_sql, f"q={q!r} {params}"
+    return answered
+
+
+searches = st.fixed_dictionaries(
+    {
+        "sort": st.sampled_from(SORTS),
+        "start": st.sampled_from((0, 0, 1, 3)),
+        "rows": st.sampled_from((1000, 2, 5)),
+        "facet.field": st.lists(st.sampled_from(FACET_FIELDS), max_size=3, unique=True),
+        "facet.limit": st.sampled_from((50, 2, -1)),
+        "facet.mincount": st.sampled_from((0, 1, 2)),
+        "facet.sort": st.sampled_from(("count", "index")),
+    }
+)
+
+
+@diff.HYPOTHESIS_SETTINGS
+@given(
+    specs=st.lists(diff.dataset_specs, min_size=1, max_size=8),
+    queries=st.lists(
+        st.one_of(
+            st.tuples(st.just("lucene"), diff.query_cases),
+            st.tuples(st.just("dismax"), diff.dismax_queries()),
+        ),
+        min_size=1, max_size=3,
+    ),
+    labels=st.lists(st.sampled_from(diff.PERMISSION_LABELS), min_size=1, max_size=3,
+                    unique=True),
+    search=searches,
+)
+def test_columns_answer_as_sql_does(
+    search_connection: Any, sql_connection: Any, site_id: str,
+    specs: list[diff.DatasetSpec], queries: list[tuple[str, Any]], labels: list[str],
+    search: dict[str, Any],
+) -> None:
+    docs = diff.index_documents(specs, site_id)
+    diff.reindex(search_connection, docs)
+    params = {**search, "fl": "id score"}
+    for kind, query in queries:
+        if kind == "dismax":
+            compare(search_connection, sql_connection, query,
+                    fq=diff.ckan_filters(site_id, tuple(labels)), **DISMAX, **params)
+        else:
+            compare(search_connection, sql_connection, query.q, fq=list(query.fq),
+                    **{"q.op": query.q_op}, **params)
+
+
+def dataset(site_id: str, name: str, title: str, *, private: bool = False,
+            tags: tuple[str, ...] = (), notes: str = "", modified: int = 0) -> dict[str, Any]:
+    spec = diff.DatasetSpec(
+        id=diff.uuid.uuid5(diff.uuid.NAMESPACE_URL, name), name=name, title=title,
+        notes=notes, tags=tags, organization="osaka-city", creator="alice", state="active",
+        private=private, resources=(), area=None, created=diff.DATES[0],
+        modified=diff.DATES[modified])
+    return diff.index_document(spec, site_id)
+
+
+def anonymous_search(conn: Any, site_id: str, q: str, **params: Any) -> Any:
+    """As CKAN searches for an anonymous user (dismax unless ``q`` is ``*:*``)."""
+    RESULT_CACHE.clear()
+    parser = {} if q == "*:*" else DISMAX
+    return conn.search(q=q, fq=diff.ckan_filters(site_id, ("public",)), **parser,
+                       **{"fl": "id name", "rows": 100, "facet.field": ["tags"],
+                          "sort": "score desc, metadata_modified desc", **params})
+
+
+def names(results: Any) -> list[str]:
+    return [doc["name"] for doc in results.docs]
+
+
+@pytest.fixture
+def empty_index(search_connection: Any) -> Any:
+    search_connection.delete(q="*:*")
+    diff._last_indexed.clear()
+    yield search_connection
+    search_connection.delete(q="*:*")
+
+
+def test_ckan_searches_are_answered_from_the_columns(empty_index: Any, sql_connection: Any,
+                                                     site_id: str) -> None:
+    empty_index.add([dataset(site_id, "river", "河川水質調査結果", tags=("水質",)),
+                     dataset(site_id, "nursery", "保育施設一覧")])
+    fq = diff.ckan_filters(site_id, ("public",))
+    assert compare(empty_index, sql_connection, "水質", fq=fq, **DISMAX)
+    assert compare(empty_index, sql_connection, "*:*", fq=fq + ["tags:水質"],
+                   **{"facet.field": ["tags", "organization"]})
+    # what the columns do not hold is answered by SQL, with the same result
+    assert not compare(empty_index, sql_connection, "*:*", fq=fq + ["name:river*"])
+    assert not compare(empty_index, sql_connection, "水質", fq=fq, sort="views_recent desc",
+                       **DISMAX)
+
+
+def test_every_index_write_is_seen_at_once(empty_index: Any, site_id: str) -> None:
+    conn = empty_index
+    conn.add([dataset(site_id, "river", "河川水質調査結果", tags=("水質",)),
+              dataset(site_id, "lake", "湖沼水質", tags=("水質",)),
+              dataset(site_id, "toilet", "公衆トイレ一覧")])
+    first = anonymous_search(conn, site_id, "水質")
+    assert sorted(names(first)) == ["lake", "river"]
+    assert first.facets["facet_fields"]["tags"] == ["水質", 2]
+
+    # a dataset made private disappears for anonymous users at once, though
+    # the text match was found (and kept) before
+    conn.add([dataset(site_id, "lake", "湖沼水質", tags=("水質",), private=True)])
+    assert names(anonymous_search(conn, site_id, "水質")) == ["river"]
+    # a changed title, a new dataset and a deleted one
+    conn.add([dataset(site_id, "toilet", "公衆トイレ水質検査", modified=1),
+              dataset(site_id, "well", "井戸水質", modified=2)])
+    assert names(anonymous_search(conn, site_id, "水質")) == ["well", "toilet", "river"]
+    conn.delete(id=dataset(site_id, "river", "")["index_id"])
+    after = anonymous_search(conn, site_id, "水質")
+    assert names(after) == ["well", "toilet"]
+    assert after.facets["facet_fields"]["tags"] == []
+    assert COLUMNS.live == 3
+
+
+def test_a_cleared_index_is_seen_at_once(empty_index: Any, site_id: str) -> None:
+    conn = empty_index
+    conn.add([dataset(site_id, "river", "河川水質調査結果")])
+    assert names(anonymous_search(conn, site_id, "*:*")) == ["river"]
+    conn.delete(q="*:*")
+    assert anonymous_search(conn, site_id, "*:*").hits == 0
+    conn.add([dataset(site_id, "nursery", "保育施設一覧")])
+    assert names(anonymous_search(conn, site_id, "河川")) == []
+    assert names(anonymous_search(conn, site_id, "保育")) == ["nursery"]
+
+
+def test_title_matches_rank_above_description_matches(empty_index: Any, site_id: str) -> None:
+    conn = empty_index
+    # the title match is the oldest: newest-first alone would put it last
+    conn.add([dataset(site_id, "shelters", "避難所一覧", modified=0),
+              dataset(site_id, "notes", "資料B", notes="市内の避難所の情報です", modified=1),
+              dataset(site_id, "tagged", "資料C", tags=("避難所",), modified=2),
+              dataset(site_id, "other", "資料D", modified=3)])
+    assert names(anonymous_search(conn, site_id, "避難所")) == ["shelters", "notes", "tagged"]
