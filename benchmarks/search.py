@@ -775,6 +775,8 @@ class SizeResult:
     index: IndexFigures
     samples: list[Sample]
     explain: str = ""
+    steady: list[Sample] = dataclasses.field(default_factory=list)
+    columns: str = ""
 
 
 def backend_size(backend: Backend, catalogue: SyntheticCatalogue, member: Member, size: int,
@@ -797,13 +799,29 @@ def backend_size(backend: Backend, catalogue: SyntheticCatalogue, member: Member
     def run(spec: QuerySpec) -> tuple[float, int]:
         return backend.search(spec, labels_for(spec.audience, member))
 
+    columns_note = ""
     if not args.sql_only:
-        say("  " + load_columns(backend, warm[0], member))
+        columns_note = load_columns(backend, warm[0], member)
+        say("  " + columns_note)
     say(f"  warm-up: {len(warm)} queries")
     run_mix(run, warm, "warm-up")
     samples = run_mix(run, specs, "measured")
-    result = SizeResult(size, figures, samples)
-    print(latency_table(f"\nbackend latency (ms), {size:,} documents:", samples), flush=True)
+    result = SizeResult(size, figures, samples, columns=columns_note)
+    print(latency_table(f"\nbackend latency (ms), {size:,} documents, first pass:", samples),
+          flush=True)
+    if not args.sql_only:
+        # steady state: the same queries again, each process-level result
+        # thrown away first, so only the columns and text matches are warm
+        from ckanext.odpo.search.connection import RESULT_CACHE
+
+        def run_uncached(spec: QuerySpec) -> tuple[float, int]:
+            RESULT_CACHE.clear()
+            return run(spec)
+
+        result.steady = run_mix(run_uncached, specs, "steady state")
+        print(latency_table(f"\nbackend latency (ms), {size:,} documents, steady state (the "
+                            "same queries again, result cache emptied before each):",
+                            result.steady), flush=True)
     if args.explain:
         result.explain = explain_slowest(backend, specs, samples, member)
         print(result.explain, flush=True)
@@ -936,9 +954,20 @@ def print_summary(results: Sequence[SizeResult], e2e: Sequence[Sample] | None,
         rate = "reused" if result.index.reused else f"{result.index.docs_per_second:.0f}"
         print(f"  {result.size:>9,} {rate:>13} {s['p50']:>8.1f} {s['p95']:>8.1f} "
               f"{s['p99']:>8.1f} {s['max']:>8.1f}")
+        if result.steady:
+            t = summary(result.steady)
+            print(f"  {'':>9} {'steady state':>13} {t['p50']:>8.1f} {t['p95']:>8.1f} "
+                  f"{t['p99']:>8.1f} {t['max']:>8.1f}")
+        if result.columns:
+            print(f"  {'':>9} {result.columns}")
         if result.size == 100_000:
             verdict = "met" if s["p95"] <= BACKEND_TARGET_MS else "MISSED"
-            print(f"  {'':>9} target p95 <= {BACKEND_TARGET_MS:.0f} ms at 100,000: {verdict}")
+            print(f"  {'':>9} target p95 <= {BACKEND_TARGET_MS:.0f} ms at 100,000, first pass: "
+                  f"{verdict}")
+            if result.steady:
+                verdict = "met" if summary(result.steady)["p95"] <= BACKEND_TARGET_MS else "MISSED"
+                print(f"  {'':>9} target p95 <= {BACKEND_TARGET_MS:.0f} ms at 100,000, steady "
+                      f"state: {verdict}")
     if e2e:
         s = summary(e2e)
         verdict = "met" if s["p95"] <= E2E_TARGET_MS else "MISSED"
@@ -970,7 +999,9 @@ def write_json(path: Path, args: argparse.Namespace, results: Sequence[SizeResul
                      "index_seconds": r.index.add_seconds,
                      "generation_seconds": r.index.build_seconds,
                      "table_bytes": r.index.table_bytes,
-                     "reused": r.index.reused, "latency_ms": figures(r.samples)}
+                     "reused": r.index.reused, "latency_ms": figures(r.samples),
+                     "steady_state_latency_ms": figures(r.steady) if r.steady else None,
+                     "columns": r.columns}
                     for r in results],
         "end_to_end": {"size": E2E_SIZE, "latency_ms": figures(e2e), **extra} if e2e else None,
     }

@@ -188,3 +188,30 @@ def test_title_matches_rank_above_description_matches(empty_index: Any, site_id:
               dataset(site_id, "tagged", "資料C", tags=("避難所",), modified=2),
               dataset(site_id, "other", "資料D", modified=3)])
     assert names(anonymous_search(conn, site_id, "避難所")) == ["shelters", "notes", "tagged"]
+
+
+def test_a_new_process_warms_the_popular_text_matches(empty_index: Any, site_id: str) -> None:
+    from ckan.lib.redis import connect_to_redis
+    from ckan.model import meta
+
+    from ckanext.odpo.search import columns
+
+    connect_to_redis().delete(columns.POPULAR_MATCHES)
+    conn = empty_index
+    conn.add([dataset(site_id, "river", "河川水質調査結果"),
+              dataset(site_id, "nursery", "保育施設一覧")])
+    for _ in range(3):
+        anonymous_search(conn, site_id, "水質")
+    anonymous_search(conn, site_id, "保育")
+    popular = columns.popular_matches(10)
+    assert ("search_tsv", "'水質'") in popular and ("search_tsv", "'保育'") in popular
+
+    fresh = columns.ColumnStore()  # what a new worker starts with
+    with meta.engine.begin() as db:
+        assert fresh.warm(db) == len(popular)
+    assert fresh.live == 2
+    assert ("search_tsv", "'水質'") in fresh.matches
+    entry = fresh.matches[("search_tsv", "'水質'")]
+    assert entry.cursor == fresh.cursor
+    assert [fresh.index_ids[ordinal] for ordinal in entry.array()] == [
+        dataset(site_id, "river", "")["index_id"]]

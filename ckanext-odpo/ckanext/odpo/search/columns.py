@@ -31,6 +31,7 @@ A page whose documents changed in between falls back to the SQL statement.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 import time
@@ -74,6 +75,11 @@ DATE_COLUMNS = ("metadata_modified", "metadata_created")
 #: Bounds of the text matches kept per process (queries; ordinals in all).
 MAX_TEXT_MATCHES = 512
 MAX_TEXT_MATCH_ENTRIES = 8_000_000
+#: Redis sorted set of the text matches processes needed (column, tsquery),
+#: by how many processes needed them; a new process warms the first ones.
+POPULAR_MATCHES = "odpo:search:popular-text-matches"
+WARM_MATCHES = 64
+TEXT_COLUMNS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 NULL_DATE = np.iinfo(np.int64).min
 
@@ -288,7 +294,8 @@ class ColumnStore:
 
     # -- text matches ---------------------------------------------------------
 
-    def text_matches(self, conn: sa.engine.Connection, column: str, tsquery: str) -> np.ndarray:
+    def text_matches(self, conn: sa.engine.Connection, column: str, tsquery: str,
+                     count: bool = True) -> np.ndarray:
         """The ordinals of the documents whose ``column`` (a tsvector) matches
         ``tsquery``: found by PostgreSQL's GIN index once, then kept here and
         brought up to date with the rows written since (LRU, bounded)."""
@@ -296,6 +303,8 @@ class ColumnStore:
         entry = self.matches.get(key)
         if entry is None:
             entry = self.matches[key] = TextMatches()
+            if count:
+                note_popular(column, tsquery)
         self.matches.move_to_end(key)
         if entry.cursor < self.cursor:
             # a bitmap scan of the GIN index: never read every row's vector
@@ -316,6 +325,22 @@ class ColumnStore:
             entry.cursor = self.cursor
         self._bound_matches()
         return entry.array()
+
+    def warm(self, conn: sa.engine.Connection, limit: int = WARM_MATCHES) -> int:
+        """Load the columns and the text matches searched most across the
+        site's processes (a new process answers its first searches at once);
+        the number of text matches warmed."""
+        with self.lock:
+            self.refresh(conn)
+            warmed = 0
+            for column, tsquery in popular_matches(limit):
+                try:
+                    with conn.begin_nested():
+                        self.text_matches(conn, column, tsquery, count=False)
+                    warmed += 1
+                except sa.exc.DBAPIError as error:  # e.g. a malformed tsquery
+                    log.warning("not warming %s %r: %s", column, tsquery, error.orig)
+            return warmed
 
     def _bound_matches(self) -> None:
         total = sum(len(entry.ordinals) for entry in self.matches.values())
@@ -687,6 +712,75 @@ def needed_alternatives(query: DisjunctionQuery) -> tuple[Query, ...]:
             float(alternative.boost) * FIELD_MATCH <= float(boost) * (ANY_MATCH + TITLE_MATCH))
 
     return tuple(alternative for alternative in query.alternatives if not dominated(alternative))
+
+
+def _redis() -> Any | None:
+    from ckan.common import config
+
+    if not config.get("ckan.redis.url"):
+        return None  # outside a configured CKAN (benchmarks, scripts)
+    from ckan.lib.redis import connect_to_redis
+
+    return connect_to_redis()
+
+
+def note_popular(column: str, tsquery: str) -> None:
+    """Count a text match a process had to search for (best effort)."""
+    import redis
+
+    try:
+        client = _redis()
+        if client is not None:
+            client.zincrby(POPULAR_MATCHES, 1, json.dumps([column, tsquery], ensure_ascii=False))
+    except redis.RedisError as error:
+        log.debug("search popularity not recorded: %s", error)
+
+
+def popular_matches(limit: int) -> list[tuple[str, str]]:
+    import redis
+
+    try:
+        client = _redis()
+        members = client.zrevrange(POPULAR_MATCHES, 0, limit - 1) if client is not None else []
+    except redis.RedisError as error:
+        log.warning("search popularity not read: %s", error)
+        return []
+    keys = []
+    for member in members:
+        try:
+            column, tsquery = json.loads(member)
+        except ValueError:
+            continue
+        if column in TEXT_COLUMNS and isinstance(tsquery, str):
+            keys.append((column, tsquery))
+    return keys
+
+
+def start_warming() -> threading.Thread | None:
+    """In a web process: load the columns and the popular text matches in the
+    background, so its first searches do not wait for them. Does nothing
+    unless the embedded backend with columns is configured."""
+    from ckanext.odpo.config import search_backend, search_columns
+
+    if search_backend() != "postgres" or not search_columns():
+        return None
+
+    def warm() -> None:
+        from ckan.model import meta
+
+        started = time.monotonic()
+        try:
+            with meta.engine.begin() as conn:
+                warmed = COLUMNS.warm(conn)
+        except sa.exc.SQLAlchemyError as error:
+            log.warning("search columns not warmed: %s", error)
+            return
+        log.info("search columns warmed: %d documents, %d text matches in %.1f s",
+                 COLUMNS.live, warmed, time.monotonic() - started)
+
+    thread = threading.Thread(target=warm, name="odpo-search-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 COLUMNS = ColumnStore()
