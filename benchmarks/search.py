@@ -855,7 +855,8 @@ def explain_slowest(backend: Backend, specs: Sequence[QuerySpec], samples: Seque
                   key=lambda i: samples[i].ms)
     spec = specs[slowest]
     plan = backend.explain(spec, labels_for(spec.audience, member))
-    header = (f"\nEXPLAIN ANALYZE of the slowest query of the slowest category ({category}, "
+    header = (f"\nEXPLAIN ANALYZE of the SQL statement (what answers with "
+              f"odpo.search.columns = false) of the slowest query of the slowest category ({category}, "
               f"{samples[slowest].ms:.1f} ms): {spec}")
     return header + "\n" + textwrap.indent(plan, "  ")
 
@@ -918,7 +919,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse-index", action="store_true",
                         help="keep the index when it already holds the documents of a size")
     parser.add_argument("--explain", action="store_true",
-                        help="print EXPLAIN ANALYZE of the slowest query of the slowest category")
+                        help="print EXPLAIN ANALYZE of the SQL statement of the slowest query "
+                             "of the slowest category")
     parser.add_argument("--sql-only", action="store_true",
                         help="odpo.search.columns = false: every search answered by SQL alone")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
