@@ -194,3 +194,23 @@ def test_pages_are_in_english_when_asked(app: Any, demo_catalogue: CataloguePlan
     page = _page(app, f"/en/dataset/{dataset.name}")
     assert _text(page.select_one("h1 .odpo-tier")) == "Open access"
     assert _text(_page(app, "/en/odpo/stats").select_one("h1")) == "Catalogue statistics"
+
+
+@pytest.mark.ckan_config("ckan.site_logo", "/odpo/logo.svg")
+@pytest.mark.ckan_config("ckan.site_title", "ODPO 大阪オープンデータプラットフォーム")
+def test_the_header_shows_the_odpo_logo(app: Any) -> None:
+    """The logo the ini templates configure is served by the odpo plugin."""
+    import configparser
+    from pathlib import Path
+
+    for template in ("development.ini.in", "production.ini.in"):
+        ini = configparser.ConfigParser(interpolation=None)
+        ini.read(Path(__file__).resolve().parents[2] / "config" / template, encoding="utf-8")
+        assert ini["app:main"]["ckan.site_logo"] == "/odpo/logo.svg", template
+    header_logo = _page(app, "/").select_one("header .logo img, header a.logo img")
+    assert header_logo is not None and header_logo["src"].endswith("/odpo/logo.svg")
+    assert "ODPO" in header_logo.get("alt", "")
+    logo = app.get("/odpo/logo.svg")
+    assert logo.status_code == 200
+    assert logo.headers["Content-Type"].startswith("image/svg+xml")
+    assert "大阪オープンデータプラットフォーム" in logo.get_data(as_text=True)

@@ -38,6 +38,7 @@ class OdpoPlugin(SampleResourceController, p.SingletonPlugin, DefaultTranslation
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
         tk.add_resource("assets", "odpo")
         register_licences(config)
 
