@@ -97,3 +97,52 @@ def test_a_revoked_grant_opens_the_deletion_obligation(app: Any, world: dict[str
     outstanding = tk.get_action("orden_consent_deletion_outstanding_list")(
         {"ignore_auth": True}, {"dataset_id": dataset["id"]})
     assert [row["user_name"] for row in outstanding] == ["requester"]
+
+
+@pytest.mark.usefixtures("with_extended_cli")
+def test_an_expired_grant_opens_the_deletion_obligation_once(app: Any, cli: Any,
+                                                             world: dict[str, Any]) -> None:
+    import datetime
+
+    from ckan.cli.cli import ckan as ckan_command
+
+    dataset = world["dataset"]
+    give_consents(dataset)
+    expiring = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
+                   intended_use="u")
+    tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
+    act("odpo_access_request_approve", "editor", id=expiring["id"], expires_at=tomorrow)
+
+    def outstanding() -> list[str]:
+        return [row["user_name"] for row in tk.get_action("orden_consent_deletion_outstanding_list")(
+            {"ignore_auth": True}, {"dataset_id": dataset["id"]})]
+
+    def expire() -> str:
+        result = cli.invoke(ckan_command, ["odpo-access", "expire"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "0 expired grant(s) ended" in expire()  # still running: nothing to do
+    assert outstanding() == []
+
+    from ckan import model
+
+    from ckanext.odpo.access.model import AccessRequest
+
+    grant = model.Session.get(AccessRequest, expiring["id"])
+    grant.expires_at = datetime.datetime.utcnow() - datetime.timedelta(minutes=1)
+    model.Session.commit()
+    assert resource_show(app, world).status_code == 403  # access stopped at the expiry
+    output = expire()
+    assert f"ended: grant {expiring['id']}" in output and "1 expired grant(s) ended" in output
+    assert outstanding() == ["requester"]
+    events = tk.get_action("orden_consent_event_list")(
+        {"ignore_auth": True}, {"user_id": "requester", "dataset_id": dataset["id"]})
+    assert [event["event_type"] for event in events].count("use_ended") == 1
+    assert "0 expired grant(s) ended" in expire()  # told once
+    events = tk.get_action("orden_consent_event_list")(
+        {"ignore_auth": True}, {"user_id": "requester", "dataset_id": dataset["id"]})
+    assert [event["event_type"] for event in events].count("use_ended") == 1
+
+    with pytest.raises(tk.NotAuthorized):
+        act("odpo_grant_expire", "editor")

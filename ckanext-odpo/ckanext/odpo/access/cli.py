@@ -20,7 +20,7 @@ def get_commands() -> list[click.Command]:
     return [odpo_access]
 
 
-@click.group(name="odpo-access", short_help="ODPO access tiers: demo data.")
+@click.group(name="odpo-access", short_help="ODPO access tiers: expired grants, demo data.")
 def odpo_access() -> None:
     """ODPO access tiers (requests, grants, contracts)."""
 
@@ -32,6 +32,19 @@ def _user(name: str, fullname: str) -> dict[str, Any]:
         return tk.get_action("user_show")(site, {"id": name})
     return tk.get_action("user_create")(site, {"name": name, "fullname": fullname, "email": f"{name}@example.jp",
                                                "password": DEMO_PASSWORD})
+
+
+@odpo_access.command("expire")
+@click.pass_context
+def expire(ctx: click.Context) -> None:
+    """Tell the consent ledger of grants whose access period is over (cron)."""
+    with ctx.meta["flask_app"].test_request_context():
+        site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+        result = tk.get_action("odpo_grant_expire")({"user": site_user}, {})
+    for grant in result["ended"]:
+        click.echo(f"ended: grant {grant['id']} of user {grant['user_id']} on dataset "
+                   f"{grant['package_id']}, expired {grant['expires_at']}")
+    click.secho(f"{result['count']} expired grant(s) ended", fg="green")
 
 
 @odpo_access.command("demo")

@@ -46,6 +46,7 @@ __all__ = [
     "odpo_access_request_cancel",
     "odpo_grant_list",
     "odpo_grant_revoke",
+    "odpo_grant_expire",
     "odpo_contract_export",
     "odpo_download_log_list",
     "odpo_download_stats",
@@ -362,14 +363,52 @@ def odpo_grant_revoke(context: Context, data_dict: DataDict) -> dict[str, Any]:
     request.revoked_at = utcnow()
     request.revoked_by = _user(context).id
     request.revoke_reason = data.get("reason")
+    request.use_ended_at = request.revoked_at
     model.Session.commit()
     notify.grant_revoked(request)
+    _tell_use_ended(request, request.revoke_reason or "")
+    return request.as_dict()
+
+
+def odpo_grant_expire(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """End the use of grants whose access period is over (run by cron through
+    ``ckan odpo-access expire``).
+
+    Access stops at the expiry instant whether or not this runs; this tells
+    the consent ledger, once per grant, that the use ended, so the user is
+    reminded to delete the data and the provider sees the deletion as
+    outstanding.
+
+    Returns:
+        ``{"ended": [grant, ...], "count": n}``.
+    """
+    tk.check_access("odpo_grant_expire", context, data_dict)
+    now = utcnow()
+    expired = (
+        model.Session.query(AccessRequest)
+        .filter(AccessRequest.status == APPROVED, AccessRequest.expires_at <= now,
+                AccessRequest.use_ended_at.is_(None))
+        .order_by(AccessRequest.expires_at)
+        .all()
+    )
+    ended = []
+    for request in expired:
+        # committed with the ledger record (one transaction): a failure leaves
+        # the grant to the next run, never without its record
+        request.use_ended_at = now
+        _tell_use_ended(request, tk._("The access period ended on {date}.").format(
+            date=request.expires_at.date().isoformat()))
+        model.Session.commit()
+        ended.append(request.as_dict())
+    return {"ended": ended, "count": len(ended)}
+
+
+def _tell_use_ended(request: AccessRequest, note: str) -> None:
     if p.plugin_loaded("orden_consent"):
         # the consent ledger reminds the user to delete the data they hold
         from ckanext.orden_consent.shared import record_use_ended
 
-        record_use_ended(request.user_id, request.package_id, note=request.revoke_reason or "")
-    return request.as_dict()
+        record_use_ended(request.user_id, request.package_id, note=note)
 
 
 def odpo_contract_export(context: Context, data_dict: DataDict) -> dict[str, Any]:

@@ -26,6 +26,7 @@ __all__ = [
     "odpo_access_request_cancel",
     "odpo_grant_list",
     "odpo_grant_revoke",
+    "odpo_grant_expire",
     "odpo_contract_export",
     "odpo_download_log_list",
     "odpo_download_stats",
@@ -98,6 +99,11 @@ def _provider_decision(context: Context, data_dict: DataDict) -> AuthResult:
 odpo_access_request_approve = _provider_decision
 odpo_access_request_reject = _provider_decision
 odpo_grant_revoke = _provider_decision
+
+
+def odpo_grant_expire(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only (the cron job runs as the site user)."""
+    return {"success": False, "msg": tk._("Only sysadmins may end expired grants.")}
 
 
 def odpo_access_request_cancel(context: Context, data_dict: DataDict) -> AuthResult:

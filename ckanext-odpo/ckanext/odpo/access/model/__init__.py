@@ -69,6 +69,8 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime, nullable=True)
     revoked_by: Mapped[str | None] = mapped_column(sa.UnicodeText, nullable=True)
     revoke_reason: Mapped[str | None] = mapped_column(sa.UnicodeText, nullable=True)
+    # the end of use (revoked, or expired and noticed) told to the consent ledger
+    use_ended_at: Mapped[datetime.datetime | None] = mapped_column(sa.DateTime, nullable=True)
 
     def contract_status(self, now: datetime.datetime | None = None) -> str:
         """requested / approved / active / expired / cancelled / rejected, now."""
@@ -114,6 +116,7 @@ class AccessRequest(tk.BaseModel):  # type: ignore[misc]
             "revoked_at": iso(self.revoked_at),
             "revoked_by": self.revoked_by,
             "revoke_reason": self.revoke_reason,
+            "use_ended_at": iso(self.use_ended_at),
         }
 
 
