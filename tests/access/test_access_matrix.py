@@ -180,6 +180,17 @@ class TestAccessMatrix:
         page = access_world.get(user, f"/dataset/access-{tier}")
         assert_withheld_unless_entitled(page.get_data(as_text=True), tier, user, access_world)
 
+    def test_atom_feeds(self, access_world: AccessWorld, user: str, tier: str) -> None:
+        dataset = access_world.datasets[tier]
+        organization = dataset["organization"]["name"]
+        for url in ("/feeds/dataset.atom", f"/feeds/organization/{organization}.atom",
+                    f"/feeds/custom.atom?q=name:access-{tier}"):
+            feed = access_world.get(user, url)
+            assert feed.status_code == 200, url
+            body = feed.get_data(as_text=True)
+            assert f"package_show?id=access-{tier}" in body, url  # every tier is listed
+            assert_withheld_unless_entitled(body, tier, user, access_world)
+
 
 def assert_withheld_unless_entitled(body: str, tier: str, user: str, world: AccessWorld) -> None:
     if not entitled(user, tier):
