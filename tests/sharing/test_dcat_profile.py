@@ -11,6 +11,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF
 
 SHAPES = Path(__file__).with_name("dcat-ap-3.0.1-shapes.ttl")
 ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
+FOAF_NAME = URIRef("http://xmlns.com/foaf/0.1/name")
 
 pytestmark = [
     pytest.mark.ckan_config("ckan.plugins", SHARING_PLUGINS),
@@ -152,3 +153,31 @@ def test_render_command_stores_descriptions_ahead(app: Any, cli: Any) -> None:
     assert "0 rendered, 2 already current" in again.output
     _graph, text = catalogue_graph(app)
     assert "272051_two/data.csv" not in text and "272051_one/data.csv" in text
+
+
+def test_a_retitled_publisher_reaches_partners_and_the_stored_descriptions(app: Any) -> None:
+    import ckan.plugins.toolkit as tk
+    from ckan.tests.helpers import call_action
+
+    from ckanext.odpo.indexing import reindex_organisation
+
+    org = organisation()
+    first = dataset(org, "272051_publisher")
+    before, _ = catalogue_graph(app)  # stores the description, publisher 吹田市
+    assert Literal("吹田市") in set(before.objects(None, FOAF_NAME))
+    cursor = call_action("odpo_sharing_changes", context={"ignore_auth": True})["next_cursor"]
+
+    call_action("organization_patch", context={"ignore_auth": True, "user": ""},
+                id=org["id"], title="吹田市役所")
+    # partners learn that the dataset changed
+    changes = call_action("odpo_sharing_changes", context={"ignore_auth": True}, cursor=cursor)
+    assert [(c["dataset_id"], c["change"]) for c in changes["changes"]] == [(first["id"], "updated")]
+    # the index is refreshed by a background job, enqueued by the update
+    jobs = tk.get_action("job_list")({"ignore_auth": True}, {})
+    assert any(job["title"] == f"odpo reindex of organisation {org['id']}" for job in jobs)
+    assert reindex_organisation(org["id"]) == 1
+    found = call_action("package_search", q="name:272051_publisher")["results"][0]
+    assert found["organization"]["title"] == "吹田市役所"
+    after, _ = catalogue_graph(app)
+    names = set(after.objects(None, FOAF_NAME))
+    assert Literal("吹田市役所") in names and Literal("吹田市") not in names

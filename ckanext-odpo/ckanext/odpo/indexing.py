@@ -30,3 +30,41 @@ def _as_list(value: Any) -> list[str]:
         except ValueError:
             pass
     return [part for part in text.replace(",", " ").split() if part]
+
+
+def organisation_changed(organization_id: str) -> None:
+    """An organisation was updated: its datasets' index documents carry its
+    title and fields, which CKAN does not refresh; a background job does."""
+    import ckan.plugins.toolkit as tk
+
+    tk.enqueue_job(reindex_organisation, [organization_id],
+                   title=f"odpo reindex of organisation {organization_id}")
+
+
+def reindex_organisation(organization_id: str) -> int:
+    """Background job (``ckan jobs worker``): index again the active datasets
+    of an organisation; then let partner sharing render their DCAT
+    descriptions afresh. Returns how many datasets were indexed."""
+    import logging
+
+    import ckan.plugins as p
+    import sqlalchemy as sa
+    from ckan import model
+    from ckan.lib.search import rebuild
+
+    log = logging.getLogger(__name__)
+    ids = list(model.Session.scalars(sa.select(model.package_table.c.id).where(
+        model.package_table.c.owner_org == organization_id,
+        model.package_table.c.state == "active",
+    )))
+    for number, package_id in enumerate(ids, 1):
+        rebuild(package_id)
+        if number % 500 == 0:
+            log.info("organisation %s: %d/%d datasets indexed", organization_id, number, len(ids))
+    if p.plugin_loaded("odpo_sharing"):
+        from ckanext.odpo.sharing.feed import forget_descriptions
+
+        forget_descriptions(ids)
+        model.Session.commit()
+    log.info("organisation %s: %d datasets indexed again", organization_id, len(ids))
+    return len(ids)

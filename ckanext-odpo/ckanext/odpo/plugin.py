@@ -8,7 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.odpo import helpers as odpo_helpers
-from ckanext.odpo.indexing import index_document
+from ckanext.odpo.indexing import index_document, organisation_changed
 from ckanext.odpo.licences.ckan_list import register_licences
 from ckanext.odpo.samples.implementation import SampleResourceController
 from ckanext.odpo.search import patch as search_patch
@@ -25,6 +25,7 @@ class OdpoPlugin(SampleResourceController, p.SingletonPlugin, DefaultTranslation
     p.implements(p.IClick)
     p.implements(p.IConfigurer)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IResourceController, inherit=True)
     p.implements(p.ITranslation)
@@ -46,6 +47,11 @@ class OdpoPlugin(SampleResourceController, p.SingletonPlugin, DefaultTranslation
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         return odpo_helpers.add_dataset_facets(facets_dict)
+
+    # IOrganizationController: CKAN leaves its datasets' index documents stale
+
+    def edit(self, entity: Any) -> None:
+        organisation_changed(entity.id)
 
     # IPackageController
 

@@ -10,6 +10,8 @@ concatenated as they are.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,7 @@ from ckan import model
 from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import catalog_uri, dataset_uri
 from ckanext.odpo.sharing.model import dcat_fragment_table
+from ckanext.odpo.sharing.organisations import organisation_fields
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
@@ -29,13 +32,16 @@ PROFILE_VERSION = "1"
 RENDER_BATCH = 100
 
 
-def fragment_key(metadata_modified: dt.datetime | str) -> str:
+def fragment_key(metadata_modified: dt.datetime | str, owner_org: str | None = None) -> str:
     """The key a fragment is stored under: the dataset's metadata_modified
-    (to the microsecond, whether it comes as a datetime or as ISO text) and
-    the profile version."""
+    (to the microsecond, whether it comes as a datetime or as ISO text), the
+    profile version and a digest of the publisher's fields (a retitled
+    organisation does not change its datasets' metadata_modified)."""
     if isinstance(metadata_modified, str):
         metadata_modified = dt.datetime.fromisoformat(metadata_modified.rstrip("Z"))
-    return f"{metadata_modified.replace(tzinfo=None):%Y-%m-%dT%H:%M:%S.%f}|{PROFILE_VERSION}"
+    publisher = json.dumps(organisation_fields(owner_org or ""), sort_keys=True, default=str)
+    digest = hashlib.sha256(publisher.encode("utf-8")).hexdigest()[:16]
+    return f"{metadata_modified.replace(tzinfo=None):%Y-%m-%dT%H:%M:%S.%f}|{PROFILE_VERSION}|{digest}"
 
 
 def render_dataset(dataset: dict[str, Any], serializer: RDFSerializer | None = None) -> str:
@@ -47,8 +53,9 @@ def render_dataset(dataset: dict[str, Any], serializer: RDFSerializer | None = N
 
 
 def public_datasets(modified_since: dt.datetime | None = None) -> list[Any]:
-    """``(id, metadata_modified)`` of every active public dataset, newest first."""
-    query = sa.select(model.package_table.c.id, model.package_table.c.metadata_modified).where(
+    """``(id, metadata_modified, owner_org)`` of every active public dataset, newest first."""
+    query = sa.select(model.package_table.c.id, model.package_table.c.metadata_modified,
+                      model.package_table.c.owner_org).where(
         model.package_table.c.state == "active",
         model.package_table.c.private.is_(False),
         model.package_table.c.type == "dataset",
@@ -82,7 +89,8 @@ def render_and_store(dataset_ids: list[str]) -> dict[str, str]:
             ntriples = render_dataset(dataset, serializer)
             rendered[dataset["id"]] = ntriples
             statement = sa.dialects.postgresql.insert(dcat_fragment_table).values(
-                dataset_id=dataset["id"], metadata_modified=fragment_key(dataset["metadata_modified"]),
+                dataset_id=dataset["id"],
+                metadata_modified=fragment_key(dataset["metadata_modified"], dataset.get("owner_org")),
                 ntriples=ntriples,
             )
             model.Session.execute(statement.on_conflict_do_update(
@@ -132,7 +140,7 @@ def catalogue_ntriples(
         chunk = rows[start:start + RENDER_BATCH * 10]
         stored = stored_fragments([row.id for row in chunk])
         stale = [row.id for row in chunk
-                 if stored.get(row.id, ("", ""))[0] != fragment_key(row.metadata_modified)]
+                 if stored.get(row.id, ("", ""))[0] != fragment_key(row.metadata_modified, row.owner_org)]
         fresh = render_and_store(stale) if stale else {}
         parts = [fresh.get(row.id) or stored.get(row.id, ("", ""))[1] for row in chunk]
         yield "".join(parts)

@@ -79,7 +79,8 @@ def render_dcat(ctx: click.Context) -> None:
         rows = catalogue.public_datasets()
         stored = catalogue.stored_fragments([row.id for row in rows])
         stale = [row.id for row in rows
-                 if stored.get(row.id, ("", ""))[0] != catalogue.fragment_key(row.metadata_modified)]
+                 if stored.get(row.id, ("", ""))[0]
+                 != catalogue.fragment_key(row.metadata_modified, row.owner_org)]
         batch = catalogue.RENDER_BATCH
         with click.progressbar(length=len(stale), label="DCAT descriptions",
                                file=click.get_text_stream("stderr")) as bar:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ckan.types import Context
 from ckanext.odpo.sharing import feed
+from ckanext.odpo.sharing.organisations import forget_organisations
 from ckanext.odpo.sharing.logic import action, auth, validators
 from ckanext.odpo.sharing.views import get_blueprints
 
@@ -22,6 +23,7 @@ class OdpoSharingPlugin(p.SingletonPlugin):
 
     p.implements(p.IConfigurer)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "../templates")
@@ -37,3 +39,9 @@ class OdpoSharingPlugin(p.SingletonPlugin):
     def after_dataset_delete(self, context: Context, pkg_dict: dict[str, Any]) -> None:
         # called before the dataset's state changes
         feed.record_change(pkg_dict["id"], feed.DELETED)
+
+    # IOrganizationController: a retitled publisher changes its datasets' descriptions
+
+    def edit(self, entity: Any) -> None:
+        forget_organisations()  # this process reads the new fields at once
+        feed.record_organisation_change(entity.id)
