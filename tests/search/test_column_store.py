@@ -215,3 +215,26 @@ def test_a_new_process_warms_the_popular_text_matches(empty_index: Any, site_id:
     assert entry.cursor == fresh.cursor
     assert [fresh.index_ids[ordinal] for ordinal in entry.array()] == [
         dataset(site_id, "river", "")["index_id"]]
+
+
+def test_a_page_changed_while_it_is_read_is_answered_by_sql(
+        empty_index: Any, site_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ckanext.odpo.search import columns
+
+    conn = empty_index
+    conn.add([dataset(site_id, "river", "河川水質調査結果")])
+    anonymous_search(conn, site_id, "*:*")  # the columns hold the dataset
+    original = columns.Plan.documents
+    calls = []
+
+    def documents_after_a_write(self: Any, db: Any, page: Any) -> Any:
+        if not calls:  # another process makes the dataset private meanwhile
+            calls.append(page)
+            conn.add([dataset(site_id, "river", "河川水質調査結果", private=True)])
+        return original(self, db, page)
+
+    monkeypatch.setattr(columns.Plan, "documents", documents_after_a_write)
+    before = COLUMNS.answered
+    result = anonymous_search(conn, site_id, "*:*")
+    assert calls and COLUMNS.answered == before  # the columns gave up on the page
+    assert result.hits == 0 and names(result) == []  # SQL answered, after the write
