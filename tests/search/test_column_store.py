@@ -196,20 +196,23 @@ def test_a_new_process_warms_the_popular_text_matches(empty_index: Any, site_id:
 
     from ckanext.odpo.search import columns
 
-    connect_to_redis().delete(columns.POPULAR_MATCHES)
+    connect_to_redis().delete(columns.POPULAR_MATCHES, columns.POPULAR_FIELDS)
     conn = empty_index
     conn.add([dataset(site_id, "river", "河川水質調査結果"),
               dataset(site_id, "nursery", "保育施設一覧")])
+    COLUMNS._reset()  # as a process that starts afresh: it loads what it needs
     for _ in range(3):
         anonymous_search(conn, site_id, "水質")
-    anonymous_search(conn, site_id, "保育")
+    anonymous_search(conn, site_id, "保育", **{"facet.field": ["owner_org"]})
     popular = columns.popular_matches(10)
     assert ("search_tsv", "'水質'") in popular and ("search_tsv", "'保育'") in popular
+    assert columns.popular_fields(10) == ["owner_org"]
 
     fresh = columns.ColumnStore()  # what a new worker starts with
     with meta.engine.begin() as db:
         assert fresh.warm(db) == len(popular)
     assert fresh.live == 2
+    assert fresh.extra_fields == ["owner_org"] and "owner_org" in fresh.columns
     assert ("search_tsv", "'水質'") in fresh.matches
     entry = fresh.matches[("search_tsv", "'水質'")]
     assert entry.cursor == fresh.cursor

@@ -78,7 +78,9 @@ MAX_TEXT_MATCH_ENTRIES = 8_000_000
 #: Redis sorted set of the text matches processes needed (column, tsquery),
 #: by how many processes needed them; a new process warms the first ones.
 POPULAR_MATCHES = "odpo:search:popular-text-matches"
+POPULAR_FIELDS = "odpo:search:popular-fields"
 WARM_MATCHES = 64
+WARM_FIELDS = 32
 TEXT_COLUMNS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 NULL_DATE = np.iinfo(np.int64).min
@@ -192,13 +194,15 @@ class ColumnStore:
         log.debug("search columns loaded: %d documents in %.2f s", self.live,
                   time.monotonic() - started)
 
-    def require(self, conn: sa.engine.Connection, fields: Iterable[str]) -> None:
+    def require(self, conn: sa.engine.Connection, fields: Iterable[str], count: bool = True) -> None:
         """Hold the columns of ``fields`` (string fields kept in the ``strings``
         JSON of the table are read on first use, then kept current)."""
         missing = [name for name in dict.fromkeys(fields)
                    if name not in self.columns and name not in self.extra_fields]
         if not missing:
             return
+        for name in missing if count else ():
+            note_popular(POPULAR_FIELDS, name)
         self.extra_fields.extend(missing)
         selects = ", ".join("d.strings->%s" for _ in missing)
         rows = conn.exec_driver_sql(
@@ -304,7 +308,7 @@ class ColumnStore:
         if entry is None:
             entry = self.matches[key] = TextMatches()
             if count:
-                note_popular(column, tsquery)
+                note_popular(POPULAR_MATCHES, json.dumps([column, tsquery], ensure_ascii=False))
         self.matches.move_to_end(key)
         if entry.cursor < self.cursor:
             # a bitmap scan of the GIN index: never read every row's vector
@@ -327,11 +331,12 @@ class ColumnStore:
         return entry.array()
 
     def warm(self, conn: sa.engine.Connection, limit: int = WARM_MATCHES) -> int:
-        """Load the columns and the text matches searched most across the
-        site's processes (a new process answers its first searches at once);
-        the number of text matches warmed."""
+        """Load the columns, the extra fields and the text matches searched
+        most across the site's processes (a new process answers its first
+        searches at once); the number of text matches warmed."""
         with self.lock:
             self.refresh(conn)
+            self.require(conn, popular_fields(WARM_FIELDS), count=False)
             warmed = 0
             for column, tsquery in popular_matches(limit):
                 try:
@@ -724,27 +729,39 @@ def _redis() -> Any | None:
     return connect_to_redis()
 
 
-def note_popular(column: str, tsquery: str) -> None:
-    """Count a text match a process had to search for (best effort)."""
+def note_popular(key: str, member: str) -> None:
+    """Count a text match or field a process had to load (best effort)."""
     import redis
 
     try:
         client = _redis()
         if client is not None:
-            client.zincrby(POPULAR_MATCHES, 1, json.dumps([column, tsquery], ensure_ascii=False))
+            client.zincrby(key, 1, member)
     except redis.RedisError as error:
         log.debug("search popularity not recorded: %s", error)
 
 
-def popular_matches(limit: int) -> list[tuple[str, str]]:
+def _most_popular(key: str, limit: int) -> list[str]:
     import redis
 
     try:
         client = _redis()
-        members = client.zrevrange(POPULAR_MATCHES, 0, limit - 1) if client is not None else []
+        members = client.zrevrange(key, 0, limit - 1) if client is not None else []
     except redis.RedisError as error:
         log.warning("search popularity not read: %s", error)
         return []
+    return [member.decode("utf-8") if isinstance(member, bytes) else member for member in members]
+
+
+def popular_fields(limit: int) -> list[str]:
+    """String fields (beyond the typed ones) searches needed most, e.g. ``owner_org``."""
+    return [name for name in _most_popular(POPULAR_FIELDS, limit)
+            if schema.field_kind(name) == "string" and name not in schema.UNINDEXED_FIELDS
+            and name.replace("_", "").isalnum()]
+
+
+def popular_matches(limit: int) -> list[tuple[str, str]]:
+    members = _most_popular(POPULAR_MATCHES, limit)
     keys = []
     for member in members:
         try:
