@@ -73,7 +73,7 @@ TYPED_ARRAYS = store.ARRAY_COLUMNS
 DEFAULT_FIELDS = (*TYPED_SCALARS, *TYPED_ARRAYS)
 DATE_COLUMNS = ("metadata_modified", "metadata_created")
 #: Bounds of the text matches kept per process (queries; ordinals in all).
-MAX_TEXT_MATCHES = 512
+MAX_TEXT_MATCHES = 4096
 MAX_TEXT_MATCH_ENTRIES = 8_000_000
 #: Redis sorted set of the text matches processes needed (column, tsquery),
 #: by how many processes needed them; a new process warms the first ones.
@@ -166,6 +166,7 @@ class ColumnStore:
         self.extra_fields: list[str] = []
         self._np: dict[str, np.ndarray] | None = None
         self.matches: OrderedDict[tuple[str, str], TextMatches] = OrderedDict()
+        self.match_entries = 0  # ordinals held in all the text matches
 
     # -- keeping current ----------------------------------------------------
 
@@ -324,7 +325,9 @@ class ColumnStore:
                 positions = np.searchsorted(seqs, wanted)
                 known = positions < len(seqs)
                 known[known] = seqs[positions[known]] == wanted[known]
-                entry.ordinals.extend(positions[known].astype(np.int32).tolist())
+                added = positions[known].astype(np.int32).tolist()
+                entry.ordinals.extend(added)
+                self.match_entries += len(added)
                 entry.cached = None
             entry.cursor = self.cursor
         self._bound_matches()
@@ -348,11 +351,10 @@ class ColumnStore:
             return warmed
 
     def _bound_matches(self) -> None:
-        total = sum(len(entry.ordinals) for entry in self.matches.values())
-        while self.matches and (len(self.matches) > MAX_TEXT_MATCHES
-                                or total > MAX_TEXT_MATCH_ENTRIES) and len(self.matches) > 1:
+        while len(self.matches) > 1 and (len(self.matches) > MAX_TEXT_MATCHES
+                                         or self.match_entries > MAX_TEXT_MATCH_ENTRIES):
             _, dropped = self.matches.popitem(last=False)
-            total -= len(dropped.ordinals)
+            self.match_entries -= len(dropped.ordinals)
 
 
 class TextMatches:
