@@ -122,7 +122,7 @@ class Site:
         how many are public."""
         from ckanext.odpo.search.connection import PostgresSearchConnection
 
-        self.execute("TRUNCATE odpo_search_document, odpo_sharing_change, odpo_sharing_dcat_fragment,"
+        self.execute("TRUNCATE odpo_search_document, odpo_search_text, odpo_sharing_change, odpo_sharing_dcat_fragment,"
                      " odpo_sharing_pull_log RESTART IDENTITY")
         self.execute("DELETE FROM odpo_sharing_partner")
         self.execute("DELETE FROM package")

@@ -167,6 +167,15 @@ def test_every_index_write_is_seen_at_once(empty_index: Any, site_id: str) -> No
     assert names(after) == ["well", "toilet"]
     assert after.facets["facet_fields"]["tags"] == []
     assert COLUMNS.live == 3
+    # the narrow text table follows the index table row for row
+    from ckan.model import meta
+
+    with meta.engine.connect() as db:
+        mismatched = db.exec_driver_sql(
+            "SELECT count(*) FROM odpo_search_document d FULL JOIN odpo_search_text t "
+            "USING (index_id) WHERE d.indexed_seq IS DISTINCT FROM t.indexed_seq").scalar()
+        assert mismatched == 0
+        assert db.exec_driver_sql("SELECT count(*) FROM odpo_search_text").scalar() == 3
 
 
 def test_a_cleared_index_is_seen_at_once(empty_index: Any, site_id: str) -> None:

@@ -315,7 +315,7 @@ class ColumnStore:
             # a bitmap scan of the GIN index: never read every row's vector
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
             found = conn.exec_driver_sql(
-                f"SELECT string_agg(d.indexed_seq::text, ',') FROM {store.TABLE} AS d "
+                f"SELECT string_agg(d.indexed_seq::text, ',') FROM {store.TEXT_TABLE} AS d "
                 f"WHERE d.{column} @@ %s::tsquery AND d.indexed_seq > %s AND d.indexed_seq <= %s",
                 (tsquery, entry.cursor, self.cursor)).scalar()
             conn.exec_driver_sql("SET LOCAL enable_seqscan = on")

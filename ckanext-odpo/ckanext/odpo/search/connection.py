@@ -66,6 +66,9 @@ COLUMNS = (
     *store.ARRAY_COLUMNS,
 )
 TSVECTOR_COLUMNS = ("search_tsv", "field_tsv", "title_tsv", "notes_tsv")
+#: The vectors copied to the narrow text table.
+TEXT_VECTORS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
+_DELETE_TEXT_ROWS = f"DELETE FROM {store.TEXT_TABLE} WHERE index_id IN (SELECT index_id FROM gone)"
 JSONB_COLUMNS = ("document", "strings", "numbers", "dates")
 #: Rows per INSERT statement when indexing in bulk.
 UPSERT_BATCH = 200
@@ -101,11 +104,13 @@ class PostgresSearchConnection:
             raise ValueError('You must specify "id" or "q".')
         if id is not None:
             ids = [id] if isinstance(id, str) else list(id)
-            statement = f"DELETE FROM {store.TABLE} AS d WHERE d.index_id = ANY(%s)"
+            statement = (f"WITH gone AS (DELETE FROM {store.TABLE} AS d WHERE d.index_id = ANY(%s) "
+                         f"RETURNING d.index_id) {_DELETE_TEXT_ROWS}")
             self._run(lambda conn: conn.exec_driver_sql(statement, (ids,)))
         if q is not None:
             condition = self._condition(q, {"q.op": "OR"})
-            statement = f"DELETE FROM {store.TABLE} AS d WHERE {condition.sql}"
+            statement = (f"WITH gone AS (DELETE FROM {store.TABLE} AS d WHERE {condition.sql} "
+                         f"RETURNING d.index_id) {_DELETE_TEXT_ROWS}")
             self._run(lambda conn: conn.exec_driver_sql(statement, tuple(condition.params)))
         self._bump_generation()
         return ""
@@ -235,6 +240,13 @@ def _upsert(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
         )
         params = tuple(row[name] for row in batch for name in COLUMNS)
         conn.exec_driver_sql(statement, params)
+    # the narrow copy of the vectors the column store searches (store.TEXT_TABLE)
+    vectors = ", ".join(("index_id", "indexed_seq", *TEXT_VECTORS))
+    conn.exec_driver_sql(
+        f"INSERT INTO {store.TEXT_TABLE} ({vectors}) SELECT {vectors} FROM {store.TABLE} "
+        f"WHERE index_id = ANY(%s) ON CONFLICT (index_id) DO UPDATE SET "
+        + ", ".join(f"{name} = EXCLUDED.{name}" for name in ("indexed_seq", *TEXT_VECTORS)),
+        ([row["index_id"] for row in unique],))
 
 
 # -- query assembly -----------------------------------------------------------

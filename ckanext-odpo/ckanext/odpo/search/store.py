@@ -26,6 +26,9 @@ from . import analysis, schema
 from .query import format_date, solr_date
 
 TABLE = "odpo_search_document"
+#: The text vectors again, in narrow rows: which documents a term matches is
+#: found there (see the migration 0003_odpo_search).
+TEXT_TABLE = "odpo_search_text"
 
 #: Positions between two values of a multi-valued field (Solr's
 #: ``positionIncrementGap``), so a phrase never spans two values.
