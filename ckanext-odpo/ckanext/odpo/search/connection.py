@@ -8,13 +8,15 @@ right after ``package_create`` sees the dataset.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import dataclasses
 import datetime as dt
 import logging
 import time
 from collections import OrderedDict
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import pysolr
 import sqlalchemy as sa
@@ -72,6 +74,9 @@ _DELETE_TEXT_ROWS = f"DELETE FROM {store.TEXT_TABLE} WHERE index_id IN (SELECT i
 JSONB_COLUMNS = ("document", "strings", "numbers", "dates")
 #: Rows per INSERT statement when indexing in bulk.
 UPSERT_BATCH = 200
+#: Rows that ``add`` holds back instead of writing (see :func:`held_back_writes`).
+_HELD_BACK: contextvars.ContextVar[list[dict[str, Any]] | None] = contextvars.ContextVar(
+    "odpo_search_held_back", default=None)
 
 
 class PostgresSearchConnection:
@@ -93,7 +98,10 @@ class PostgresSearchConnection:
             rows = [store.document_row(doc) for doc in docs]
         except ValueError as error:
             raise pysolr.SolrError(str(error)) from error
-        if rows:
+        held_back = _HELD_BACK.get()
+        if held_back is not None:
+            held_back.extend(rows)
+        elif rows:
             self._run(lambda conn: _upsert(conn, rows))
             self._bump_generation()
         return ""
@@ -187,6 +195,33 @@ class PostgresSearchConnection:
             except DBAPIError as error:
                 raise pysolr.SolrError(f"Search backend error: {error.orig}") from error
         raise AssertionError("unreachable")
+
+
+@contextlib.contextmanager
+def held_back_writes() -> Iterator[list[dict[str, Any]]]:
+    """Documents indexed within the block (``add``) are not written: their
+    rows are collected in the list this yields. The caller writes them with
+    :func:`write_held_back` in its own transaction, e.g. the one that saves
+    the datasets, so that datasets and index rows are committed together,
+    many per statement, and calls :func:`index_written` after the commit."""
+    rows: list[dict[str, Any]] = []
+    token = _HELD_BACK.set(rows)
+    try:
+        yield rows
+    finally:
+        _HELD_BACK.reset(token)
+
+
+def write_held_back(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
+    """Write rows collected by :func:`held_back_writes` on ``conn`` (not committed)."""
+    if rows:
+        _upsert(conn, rows)
+
+
+def index_written(engine: sa.engine.Engine) -> None:
+    """After committing held-back rows: results cached before are out of date."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"SELECT nextval('{GENERATION}')")
 
 
 def _is_missing_table(error: ProgrammingError) -> bool:
