@@ -9,7 +9,8 @@ filled through its API, then each harvester runs a full harvest into a
 freshly reset ODPO database (politeness delay 0) and the BODIK harvester a
 second, incremental run with nothing changed. Prints datasets/s, the ratio
 and the incremental time as a share of the full harvest.
-ODPO_HARVEST_BENCH_PROFILE=1 prints a cProfile of the BODIK harvest.
+ODPO_HARVEST_BENCH_PROFILE=1 prints a cProfile of the BODIK harvest (and
+ODPO_HARVEST_BENCH_PROFILE_FILE=path keeps it for pstats).
 """
 from __future__ import annotations
 
