@@ -25,6 +25,7 @@ from typing import Any
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from ckan.model.types import make_uuid
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectExtra
 
@@ -212,31 +213,37 @@ class OdpoHarvesterBase(HarvesterBase):
         return True
 
     def import_stage(self, harvest_object: HarvestObject) -> bool | str:
+        from . import batch  # batch builds on this module
+
+        if harvest_object.import_finished is not None:
+            # done by the batch of an earlier object of the job (or an earlier attempt)
+            return batch.outcome(harvest_object)
         kind = object_extra(harvest_object, "kind")
         try:
             content = json.loads(harvest_object.content or "{}")
         except json.JSONDecodeError:
             self._save_object_error("the stored record is not valid JSON", harvest_object, "Import")
             return False
+        if kind == KIND_WITHDRAWAL:
+            # not "current": ckanext-harvest then reports the object as deleted
+            harvest_object.current = False
+            harvest_object.save()
+            return withdraw_dataset(harvest_object, content.get("reason") or "",
+                                    self._get_user_name()) is not None
+        if harvest_config.import_batch_size() > 1:
+            return batch.ImportBatch(self, harvest_object, content).run()
         try:
-            if kind == KIND_WITHDRAWAL:
-                # not "current": ckanext-harvest then reports the object as deleted
-                harvest_object.current = False
-                harvest_object.save()
-                return withdraw_dataset(harvest_object, content.get("reason") or "",
-                                        self._get_user_name()) is not None
-            else:
-                package_id = self._import_dataset(harvest_object, content)
+            dataset = self.prepare_dataset(harvest_object, content)
+            package_id = save_dataset(dataset, current_package_id(harvest_object.source.id, harvest_object.guid),
+                                      self._get_user_name())
         except MappingError as error:
             self._save_object_error(f"{error}", harvest_object, "Import")
             return False
         except tk.ValidationError as error:
             model.Session.rollback()
-            self._save_object_error(f"rejected by the ODPO schema: {validation_summary(error)}",
-                                    harvest_object, "Import")
+            self._save_object_error(rejection_message(error), harvest_object, "Import")
             return False
-        if package_id is None:
-            return False
+        note_unmapped_licence(harvest_object, dataset)
         make_current(harvest_object, package_id)
         return True
 
@@ -245,39 +252,27 @@ class OdpoHarvesterBase(HarvesterBase):
     def _new_object(self, job: HarvestJob, guid: str, kind: str, version: str,
                     content: dict[str, Any], package_id: str | None = None) -> str:
         harvest_object = HarvestObject(
-            guid=guid, job=job, source=job.source, package_id=package_id,
+            id=make_uuid(), guid=guid, job=job, source=job.source, package_id=package_id,
             content=json.dumps(content, ensure_ascii=False),
             extras=[HarvestObjectExtra(key="kind", value=kind),
                     HarvestObjectExtra(key="version", value=version)],
         )
-        model.Session.add(harvest_object)
-        model.Session.flush()
+        model.Session.add(harvest_object)  # flushed with the others when gather commits
         return harvest_object.id
 
-    def _import_dataset(self, harvest_object: HarvestObject, content: dict[str, Any]) -> str | None:
+    def prepare_dataset(self, harvest_object: HarvestObject, content: dict[str, Any]) -> dict[str, Any]:
+        """The ODPO dataset of a stored record, named as the source names it
+        (:func:`save_dataset` makes the name unique); its organisation is
+        created or updated here. Raises :class:`MappingError`."""
         settings = SourceSettings.parse(harvest_object.source.config, self.default_settings())
         harvested, remote_organisation = self.read_record(content, settings)
         owner_org = self._owner_org(harvest_object, harvested, remote_organisation, settings)
-        if owner_org is None:
-            return None
-        dataset, licence = to_odpo_dataset(harvested, owner_org)
-        if dataset["licence_unmapped"]:
-            harvest_object.extras.append(HarvestObjectExtra(key="licence_unmapped",
-                                                            value=dataset["source_licence"]))
-        context: dict[str, Any] = {"user": self._get_user_name(), "ignore_auth": True}
-        existing_id = current_package_id(harvest_object.source.id, harvest_object.guid)
-        if existing_id:
-            existing = tk.get_action("package_show")(dict(context), {"id": existing_id})
-            kept = {key: value for key, value in existing.items()
-                    if key not in dataset and key not in ("resources", "tags", "groups")}
-            dataset = {**kept, **dataset, "id": existing_id, "name": existing["name"], "state": "active"}
-            return tk.get_action("package_update")(context, dataset)["id"]
-        dataset["name"] = unique_name(dataset_name(harvested.name, harvested.title,
-                                                   harvested.organisation_code))
-        return tk.get_action("package_create")(context, dataset)["id"]
+        dataset, _licence = to_odpo_dataset(harvested, owner_org)
+        dataset["name"] = dataset_name(harvested.name, harvested.title, harvested.organisation_code)
+        return dataset
 
     def _owner_org(self, harvest_object: HarvestObject, harvested: HarvestedDataset,
-                   remote_organisation: Any, settings: SourceSettings) -> str | None:
+                   remote_organisation: Any, settings: SourceSettings) -> str:
         code = settings.organisation_code or harvested.organisation_code
         if code:
             harvested.organisation_code = code
@@ -288,10 +283,9 @@ class OdpoHarvesterBase(HarvesterBase):
             return self._organisation_ids[key]
         if harvest_object.source.publisher_id:
             return harvest_object.source.publisher_id
-        self._save_object_error(
+        raise MappingError(
             "no local government code for this record's organisation, and the harvest source has "
-            "no organisation: set organisation_code in the source configuration", harvest_object, "Import")
-        return None
+            "no organisation: set organisation_code in the source configuration")
 
 
 # --- state of a source's records ---------------------------------------------------------
@@ -303,6 +297,13 @@ def object_extra(harvest_object: HarvestObject, key: str) -> str | None:
     return None
 
 
+def imported() -> sa.ColumnElement[bool]:
+    """Objects whose import took effect: completed ones, and those a batch
+    imported whose own queue message was not processed (e.g. the job was
+    stopped by ``ckan.harvest.timeout`` first): their dataset exists."""
+    return sa.or_(HarvestObject.state == "COMPLETE", HarvestObject.current.is_(True))
+
+
 def local_records(source_id: str) -> dict[str, LocalRecord]:
     """guid -> what the last successfully imported object of each record says
     (a dataset version, or a withdrawal)."""
@@ -312,7 +313,7 @@ def local_records(source_id: str) -> dict[str, LocalRecord]:
         model.Session.query(HarvestObject.guid, HarvestObject.package_id, kind.value, version.value)
         .outerjoin(kind, sa.and_(kind.harvest_object_id == HarvestObject.id, kind.key == "kind"))
         .outerjoin(version, sa.and_(version.harvest_object_id == HarvestObject.id, version.key == "version"))
-        .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.state == "COMPLETE")
+        .filter(HarvestObject.harvest_source_id == source_id, imported())
         .filter(HarvestObject.package_id.isnot(None))
         .order_by(HarvestObject.guid, HarvestObject.import_finished.desc())
         .distinct(HarvestObject.guid)
@@ -325,10 +326,52 @@ def current_package_id(source_id: str, guid: str) -> str | None:
     """The dataset an earlier run made of a record (withdrawn ones included)."""
     row = (model.Session.query(HarvestObject.package_id)
            .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.guid == guid,
-                   HarvestObject.state == "COMPLETE", HarvestObject.package_id.isnot(None))
+                   imported(), HarvestObject.package_id.isnot(None))
            .order_by(HarvestObject.import_finished.desc())
            .first())
     return row[0] if row else None
+
+
+def current_package_ids(source_id: str, guids: list[str]) -> dict[str, str]:
+    """:func:`current_package_id` of many records at once."""
+    rows = (model.Session.query(HarvestObject.guid, HarvestObject.package_id)
+            .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.guid.in_(guids),
+                    imported(), HarvestObject.package_id.isnot(None))
+            .order_by(HarvestObject.guid, HarvestObject.import_finished.desc())
+            .distinct(HarvestObject.guid))
+    return dict(rows.all())
+
+
+def save_dataset(dataset: dict[str, Any], existing_id: str | None, user: str,
+                 deferred: bool = False, user_object: model.User | None = None) -> str:
+    """Create the dataset, or update ``existing_id`` with it (fields the source
+    does not set, such as themes added by ODPO staff, are kept; a withdrawn
+    one is restored). ``deferred``: neither committed nor indexed (the
+    caller does both). ``user_object``: ``user``'s, when the caller has it
+    (saves looking it up again). Returns the dataset's id."""
+    context: dict[str, Any] = {"user": user, "ignore_auth": True, "return_id_only": True}
+    if deferred:
+        context["defer_commit"] = True
+    if user_object is not None:
+        context["auth_user_obj"] = user_object
+    if existing_id:
+        existing = tk.get_action("package_show")({"user": user, "ignore_auth": True}, {"id": existing_id})
+        kept = {key: value for key, value in existing.items()
+                if key not in dataset and key not in ("resources", "tags", "groups")}
+        dataset = {**kept, **dataset, "id": existing_id, "name": existing["name"], "state": "active"}
+        return tk.get_action("package_update")(context, dataset)
+    return tk.get_action("package_create")(context, {**dataset, "name": unique_name(dataset["name"])})
+
+
+def note_unmapped_licence(harvest_object: HarvestObject, dataset: dict[str, Any]) -> None:
+    """Record the source's licence on the object when ODPO could not map it."""
+    if dataset["licence_unmapped"]:
+        harvest_object.extras.append(HarvestObjectExtra(key="licence_unmapped",
+                                                        value=dataset["source_licence"]))
+
+
+def rejection_message(error: tk.ValidationError) -> str:
+    return f"rejected by the ODPO schema: {validation_summary(error)}"
 
 
 def make_current(harvest_object: HarvestObject, package_id: str) -> None:

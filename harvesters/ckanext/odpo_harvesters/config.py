@@ -14,6 +14,7 @@ TIMEOUT = "odpo.harvest.timeout"
 MAX_WITHDRAWAL_SHARE = "odpo.harvest.max_withdrawal_share"
 BODIK_URL = "odpo.harvest.bodik_url"
 BODIK_CODES = "odpo.harvest.bodik_codes"
+IMPORT_BATCH_SIZE = "odpo.harvest.import_batch_size"
 
 OSAKA_PREFECTURE_CODE = "270008"
 
@@ -32,6 +33,10 @@ def timeout() -> float:
 
 def max_withdrawal_share() -> float:
     return float(tk.config.get(MAX_WITHDRAWAL_SHARE, 0.5))
+
+
+def import_batch_size() -> int:
+    return max(1, int(tk.config.get(IMPORT_BATCH_SIZE, 100)))
 
 
 def bodik_url() -> str:
