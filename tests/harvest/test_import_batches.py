@@ -39,19 +39,22 @@ def found(query: str) -> set[str]:
     return {dataset["name"] for dataset in result["results"]}
 
 
-def gather_only(source_id: str):
-    """A job whose gather has run (objects waiting, none imported yet)."""
+def gather_five(web_server, name: str):
+    """A source of five records and a job whose gather has run (objects
+    waiting, none imported yet): its harvester, source id and objects."""
     import ckan.plugins as p
     from ckanext.harvest import queue
     from ckanext.harvest.interfaces import IHarvester
     from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
+    url = serve(web_server, f"/{name}", [record(number) for number in range(1, 6)])
+    source = harvest_source(url, "odpo_ckan", {"organisation_code": TOYONAKA}, name=name)
     harvester = next(plugin for plugin in p.PluginImplementations(IHarvester)
                      if plugin.info()["name"] == "odpo_ckan")
-    job = HarvestJob(source=HarvestSource.get(source_id))
+    job = HarvestJob(source=HarvestSource.get(source["id"]))
     job.save()
     object_ids = queue.gather_stage(harvester, job)
-    return harvester, [HarvestObject.get(object_id) for object_id in object_ids]
+    return harvester, source["id"], [HarvestObject.get(object_id) for object_id in object_ids]
 
 
 @pytest.mark.parametrize("batch_size", [1, 10])
@@ -87,9 +90,7 @@ def test_a_rejected_record_fails_alone(web_server, ckan_config, monkeypatch, bat
 def test_a_batch_is_searchable_once_its_leader_is_imported(web_server):
     from ckanext.harvest import queue
 
-    url = serve(web_server, "/searchable", [record(number) for number in range(1, 6)])
-    source = harvest_source(url, "odpo_ckan", {"organisation_code": TOYONAKA}, name="searchable")
-    harvester, objects = gather_only(source["id"])
+    harvester, _source_id, objects = gather_five(web_server, "searchable")
     assert found("豊中市") == set()
 
     queue.fetch_and_import_stages(harvester, objects[0])
@@ -112,9 +113,7 @@ def test_a_batch_is_searchable_once_its_leader_is_imported(web_server):
 def test_a_job_stopped_after_a_batch_is_completed_by_the_next_run_without_duplicates(web_server):
     from ckanext.harvest import queue
 
-    url = serve(web_server, "/stopped", [record(number) for number in range(1, 6)])
-    source = harvest_source(url, "odpo_ckan", {"organisation_code": TOYONAKA}, name="stopped")
-    harvester, objects = gather_only(source["id"])
+    harvester, source_id, objects = gather_five(web_server, "stopped")
     queue.fetch_and_import_stages(harvester, objects[0])
     batched = {item.guid for item in objects if item.package_id}
     # the watchdog (ckan.harvest.timeout) ends the job before the other queue
@@ -123,12 +122,12 @@ def test_a_job_stopped_after_a_batch_is_completed_by_the_next_run_without_duplic
         item.state = "ERROR"
         item.save()
 
-    result = run_job(source["id"], "odpo_ckan")
+    result = run_job(source_id, "odpo_ckan")
 
     assert len(batched) == 3
     assert set(result["objects"]) == {f"batch-{number}" for number in range(1, 6)} - batched
     names = {f"{TOYONAKA}_batch_{number}" for number in range(1, 6)}
-    assert {dataset["name"] for dataset in harvested(source["id"]).values()} == names
+    assert {dataset["name"] for dataset in harvested(source_id).values()} == names
     assert found("豊中市") == names
 
 
