@@ -58,8 +58,30 @@ def upgrade_plugin_tables(plugins: tuple[str, ...] = PLUGINS_WITH_TABLES) -> Non
         command.upgrade(alembic_config, "head")
 
 
+_POOLED_ENGINES: dict[str, object] = {}
+
+
+def pooled_engine() -> None:
+    """Bind CKAN's model to a pooled engine, as a running CKAN has.
+
+    CKAN's migrations (run by ``reset_db``) leave the model on a ``NullPool``
+    engine (ckan/migration/env.py), which opens a new PostgreSQL connection for
+    every transaction. One pooled engine per database URL is kept for the run.
+    """
+    import ckan.model as model
+    from ckan.common import config
+    from sqlalchemy import engine_from_config
+
+    url = config["sqlalchemy.url"]
+    engine = _POOLED_ENGINES.get(url)
+    if engine is None:
+        engine = _POOLED_ENGINES[url] = engine_from_config(dict(config))
+    model.init_model(engine)
+
+
 @pytest.fixture
 def clean_db(reset_db):
     """CKAN's ``clean_db``, plus the migrations of our plugins' tables."""
     reset_db()
     upgrade_plugin_tables()
+    pooled_engine()
