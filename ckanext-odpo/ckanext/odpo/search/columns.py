@@ -65,7 +65,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
-GENERATION = f"{store.TABLE}_generation"
 #: String fields with a column of their own in the index table.
 TYPED_SCALARS = tuple(name for name in store.SCALAR_COLUMNS) + ("title_string",)
 TYPED_ARRAYS = store.ARRAY_COLUMNS
@@ -170,9 +169,10 @@ class ColumnStore:
 
     # -- keeping current ----------------------------------------------------
 
-    def refresh(self, conn: sa.engine.Connection) -> None:
-        node, generation = conn.exec_driver_sql(
-            f"SELECT pg_relation_filenode('{store.TABLE}'), last_value FROM {GENERATION}").one()
+    def refresh(self, conn: sa.engine.Connection, state: tuple[int, int] | None = None) -> None:
+        """Bring the columns up to ``state`` (``store.index_state``, read now
+        when not given)."""
+        node, generation = state or store.index_state(conn)
         if self.state == (node, generation):
             return
         if self.state is None or self.state[0] != node:
@@ -281,13 +281,15 @@ class ColumnStore:
 
     # -- searching ----------------------------------------------------------
 
-    def search(self, conn: sa.engine.Connection, statement: SearchStatement) -> tuple[Any, ...] | None:
-        """The result of ``statement`` from the columns; None when SQL must answer."""
+    def search(self, conn: sa.engine.Connection, statement: SearchStatement,
+               state: tuple[int, int] | None = None) -> tuple[Any, ...] | None:
+        """The result of ``statement`` from the columns, brought up to
+        ``state`` first; None when SQL must answer."""
         try:
             plan = Plan(statement)
             found = plan.main_matches(conn) if plan.main_in_sql else None
             with self.lock:
-                self.refresh(conn)
+                self.refresh(conn, state)
                 self.require(conn, plan.fields)
                 page, hits, facets = plan.evaluate(conn, self, found)
             result = hits, plan.documents(conn, page), facets, {}

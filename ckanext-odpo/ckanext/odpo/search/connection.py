@@ -125,7 +125,7 @@ class PostgresSearchConnection:
 
     def _bump_generation(self) -> None:
         """After a committed write: results cached before it are out of date."""
-        self._run(lambda conn: conn.exec_driver_sql(f"SELECT nextval('{GENERATION}')"))
+        self._run(lambda conn: conn.exec_driver_sql(f"SELECT nextval('{store.GENERATION}')"))
 
     def commit(self, **_: Any) -> str:
         return ""
@@ -221,7 +221,7 @@ def write_held_back(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> N
 def index_written(engine: sa.engine.Engine) -> None:
     """After committing held-back rows: results cached before are out of date."""
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"SELECT nextval('{GENERATION}')")
+        conn.exec_driver_sql(f"SELECT nextval('{store.GENERATION}')")
 
 
 def _is_missing_table(error: ProgrammingError) -> bool:
@@ -362,9 +362,6 @@ def parse_main_query(q: str, params: dict[str, Any]) -> Query:
     raise QuerySyntaxError(f"Unknown query parser '{def_type}'")
 
 
-GENERATION = f"{store.TABLE}_generation"
-
-
 class ResultCache:
     """Recent search results of this process, valid while the index has not
     been written to since (checked on every search: one sequence read)."""
@@ -377,16 +374,16 @@ class ResultCache:
 
     def fetch(self, conn: sa.engine.Connection, statement: "SearchStatement",
               columns: bool = False) -> Any:
-        generation = conn.exec_driver_sql(f"SELECT last_value FROM {GENERATION}").scalar()
+        state = store.index_state(conn)
         sql, params, facet_names, facet_queries = statement.sql()
         # the SQL does not depend on ``fl``: the returned fields are part of the key
-        key = (generation, sql, tuple(map(str, params)), repr(statement.fields))
+        key = (state, sql, tuple(map(str, params)), repr(statement.fields))
         if key in self.entries:
             self.hits += 1
             self.entries.move_to_end(key)
             return copy.deepcopy(self.entries[key])
         self.misses += 1
-        result = statement.execute(conn, columns)
+        result = statement.execute(conn, columns, state)
         self.entries[key] = copy.deepcopy(result)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -418,15 +415,17 @@ class SearchStatement:
             self._sql = self._statement()
         return self._sql
 
-    def execute(self, conn: sa.engine.Connection, columns: bool = False
+    def execute(self, conn: sa.engine.Connection, columns: bool = False,
+                state: tuple[int, int] | None = None
                 ) -> tuple[int, list[dict[str, Any]], dict[str, list[Any]], dict[str, int]]:
         """(hits, documents, facet fields, facet queries). With ``columns``, from
-        the process's column store when it can answer (see :mod:`.columns`)."""
+        the process's column store when it can answer (see :mod:`.columns`),
+        brought up to ``state`` (``store.index_state``, when already read)."""
         sql, sql_params, facet_names, facet_queries = self.sql()
         if columns:
             from .columns import COLUMNS
 
-            result = COLUMNS.search(conn, self)
+            result = COLUMNS.search(conn, self, state)
             if result is not None:
                 return result
         row = conn.exec_driver_sql(sql, tuple(sql_params)).one()

@@ -26,6 +26,9 @@ from . import analysis, schema
 from .query import format_date, solr_date
 
 TABLE = "odpo_search_document"
+#: Bumped after every committed index write: each process knows from it
+#: whether its cached results and columns are out of date.
+GENERATION = f"{TABLE}_generation"
 #: The text vectors again, in narrow rows: which documents a term matches is
 #: found there (see the migration 0003_odpo_search).
 TEXT_TABLE = "odpo_search_text"
@@ -42,6 +45,15 @@ SCALAR_COLUMNS = ("name", "state", "capacity", "dataset_type", "entity_type", "o
                   "license_id", "site_id", "id")
 #: Multi-valued string fields with a text[] column.
 ARRAY_COLUMNS = ("permission_labels", "tags", "groups", "res_format")
+
+
+def index_state(conn: Any) -> tuple[int, int]:
+    """(the index table's file node, the generation): what a process's cached
+    results and columns are valid for. A truncated or re-created table has a
+    new file node."""
+    node, generation = conn.exec_driver_sql(
+        f"SELECT pg_relation_filenode('{TABLE}'), last_value FROM {GENERATION}").one()
+    return int(node), int(generation)
 
 
 def values_of(value: Any) -> list[Any]:
