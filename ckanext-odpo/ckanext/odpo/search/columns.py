@@ -107,6 +107,8 @@ class StringColumn:
         self._rank: np.ndarray | None = None
 
     def append(self, ordinal: int, values: Iterable[str]) -> None:
+        """The values of document ``ordinal``; every column gets every
+        document, in order."""
         first = -1
         for value in values:
             code = self.codes.get(value)
@@ -118,23 +120,20 @@ class StringColumn:
             self.entry_codes.append(code)
             if first < 0:
                 first = code
-        while len(self.first) < ordinal:
-            self.first.append(-1)
         self.first.append(first)
         self._arrays = None
 
-    def arrays(self, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        if self._arrays is None or len(self._arrays[2]) != size:
-            first = np.array(self.first, dtype=np.int32)
-            if len(first) < size:
-                first = np.concatenate([first, np.full(size - len(first), -1, np.int32)])
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(document of each entry, code of each entry, first code of each document)."""
+        if self._arrays is None:
             self._arrays = (np.array(self.entry_docs, dtype=np.int32),
-                            np.array(self.entry_codes, dtype=np.int32), first)
+                            np.array(self.entry_codes, dtype=np.int32),
+                            np.array(self.first, dtype=np.int32))
         return self._arrays
 
     def rank(self) -> np.ndarray:
         """Each code's place in the byte order of the values (``COLLATE "C"``)."""
-        if self._rank is None or len(self._rank) != len(self.values):
+        if self._rank is None:
             order = sorted(range(len(self.values)), key=self.values.__getitem__)
             rank = np.empty(len(self.values), dtype=np.int64)
             rank[order] = np.arange(len(self.values))
@@ -466,7 +465,7 @@ class Plan:
         page = [(columns.index_ids[ordinal], int(seqs[ordinal]),
                  float(scores[ordinal]) if scores is not None else 0.0)
                 for ordinal in ordered[start:start + rows].tolist()]
-        facets = {name: self._facet(name, columns, matched, size) for name in self.facets}
+        facets = {name: self._facet(name, columns, matched) for name in self.facets}
         return page, int(len(candidates)), facets
 
     def main_matches(self, conn: sa.engine.Connection
@@ -499,7 +498,6 @@ class Plan:
         broken by index order (as the SQL statement orders them)."""
         if needed <= 0:
             return candidates[:0]
-        size = len(arrays["seqs"])
         keys: list[np.ndarray] = []  # most significant first; NULLS LAST is +inf
         for name, direction in self.sort:
             sign = -1.0 if direction == "desc" else 1.0
@@ -512,7 +510,7 @@ class Plan:
                 missing = raw == NULL_DATE
             else:
                 column = columns.columns[name]
-                first = column.arrays(size)[2][candidates]
+                first = column.arrays()[2][candidates]
                 missing = first < 0
                 raw = column.rank()[np.maximum(first, 0)] if len(column.values) else first
             # microseconds and ranks stay below 2**53: exact as float64
@@ -544,8 +542,7 @@ class Plan:
             docs.append(self.statement._result_document({"document": row[2], "score": score}))
         return docs
 
-    def _facet(self, name: str, columns: ColumnStore, matched: np.ndarray,
-               size: int) -> list[Any]:
+    def _facet(self, name: str, columns: ColumnStore, matched: np.ndarray) -> list[Any]:
         params = self.statement.params
         from .connection import _int_param
 
@@ -556,7 +553,7 @@ class Plan:
         if sort not in ("count", "index"):
             raise Unsupported(f"facet.sort {sort}")  # SQL reports the error
         column = columns.columns[name]
-        entry_docs, entry_codes, _ = column.arrays(size)
+        entry_docs, entry_codes, _ = column.arrays()
         counts = np.bincount(entry_codes[matched[entry_docs]], minlength=len(column.values))
         present = np.flatnonzero(counts >= max(mincount, 1))
         values = column.values
@@ -603,7 +600,7 @@ class Evaluation:
             mask = np.zeros(size, dtype=np.bool_)
             code = column.codes.get(query.value)
             if code is not None:
-                entry_docs, entry_codes, _ = column.arrays(size)
+                entry_docs, entry_codes, _ = column.arrays()
                 mask[entry_docs[entry_codes == code]] = True
             return mask
         if isinstance(query, RangeQuery):
