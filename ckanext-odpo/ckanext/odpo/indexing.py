@@ -43,11 +43,9 @@ def organisation_changed(organization_id: str) -> None:
 
 def reindex_organisation(organization_id: str) -> int:
     """Background job (``ckan jobs worker``): index again the active datasets
-    of an organisation; then let partner sharing render their DCAT
-    descriptions afresh. Returns how many datasets were indexed."""
+    of an organisation. Returns how many datasets were indexed."""
     import logging
 
-    import ckan.plugins as p
     import sqlalchemy as sa
     from ckan import model
     from ckan.lib.search import rebuild
@@ -61,10 +59,5 @@ def reindex_organisation(organization_id: str) -> int:
         rebuild(package_id)
         if number % 500 == 0:
             log.info("organisation %s: %d/%d datasets indexed", organization_id, number, len(ids))
-    if p.plugin_loaded("odpo_sharing"):
-        from ckanext.odpo.sharing.feed import forget_descriptions
-
-        forget_descriptions(ids)
-        model.Session.commit()
     log.info("organisation %s: %d datasets indexed again", organization_id, len(ids))
     return len(ids)

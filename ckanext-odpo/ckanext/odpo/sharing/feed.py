@@ -88,10 +88,9 @@ def record_change(dataset_id: str, change_type: str | None = None) -> None:
 
 def record_organisation_change(organization_id: str) -> int:
     """An organisation changed (its title, code, ...): every active dataset it
-    owns changes for partners (their copies name the publisher), and the
-    stored DCAT descriptions of its datasets are dropped, to be rendered again
-    when next served (and again after the job that indexes them afresh,
-    :func:`ckanext.odpo.indexing.reindex_organisation`). In the current
+    owns changes for partners (their copies name the publisher). The stored
+    DCAT descriptions need nothing: their key holds a digest of the
+    publisher's fields (``catalogue.fragment_key``). In the current
     transaction; the number of datasets."""
     packages = model.Session.execute(sa.select(model.package_table.c.id, model.package_table.c.name).where(
         model.package_table.c.owner_org == organization_id,
@@ -100,21 +99,11 @@ def record_organisation_change(organization_id: str) -> int:
     )).all()
     if not packages:
         return 0
-    forget_descriptions([package.id for package in packages])
     model.Session.execute(change_table.insert(), [
         {"dataset_id": package.id, "dataset_name": package.name, "change_type": UPDATED}
         for package in packages
     ])
     return len(packages)
-
-
-def forget_descriptions(dataset_ids: list[str]) -> None:
-    """Drop the stored DCAT descriptions of datasets (in the current transaction)."""
-    from ckanext.odpo.sharing.model import dcat_fragment_table
-
-    if dataset_ids:
-        model.Session.execute(dcat_fragment_table.delete().where(
-            dcat_fragment_table.c.dataset_id.in_(dataset_ids)))
 
 
 def latest_cursor() -> str:
