@@ -39,9 +39,23 @@ def fragment_key(metadata_modified: dt.datetime | str, owner_org: str | None = N
     organisation does not change its datasets' metadata_modified)."""
     if isinstance(metadata_modified, str):
         metadata_modified = dt.datetime.fromisoformat(metadata_modified.rstrip("Z"))
-    publisher = json.dumps(organisation_fields(owner_org or ""), sort_keys=True, default=str)
-    digest = hashlib.sha256(publisher.encode("utf-8")).hexdigest()[:16]
+    digest = publisher_digest(owner_org or "")
     return f"{metadata_modified.replace(tzinfo=None):%Y-%m-%dT%H:%M:%S.%f}|{PROFILE_VERSION}|{digest}"
+
+
+_digests: dict[str, tuple[dict[str, Any], str]] = {}
+
+
+def publisher_digest(owner_org: str) -> str:
+    """A digest of the publisher's fields, computed again only when the
+    organisation's cached fields are read afresh (a catalogue has thousands
+    of datasets and about a hundred publishers)."""
+    fields = organisation_fields(owner_org)
+    known = _digests.get(owner_org)
+    if known is None or known[0] is not fields:
+        text = json.dumps(fields, sort_keys=True, default=str)
+        known = _digests[owner_org] = (fields, hashlib.sha256(text.encode("utf-8")).hexdigest()[:16])
+    return known[1]
 
 
 def render_dataset(dataset: dict[str, Any], serializer: RDFSerializer | None = None) -> str:
