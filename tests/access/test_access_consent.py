@@ -51,6 +51,15 @@ def give_consents(dataset: dict[str, Any]) -> None:
         terms_version_ids=[terms["current"]["id"]])
 
 
+def approved_grant(dataset: dict[str, Any], **approval: Any) -> dict[str, Any]:
+    """The requester consents, asks and the provider's editor approves."""
+    give_consents(dataset)
+    request = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
+                  intended_use="u")
+    act("odpo_access_request_approve", "editor", id=request["id"], **approval)
+    return request
+
+
 def resource_show(app: Any, world: dict[str, Any]) -> Any:
     resource_id = world["dataset"]["resources"][0]["id"]
     return app.get(f"/api/3/action/resource_show?id={resource_id}", headers={"Authorization": world["token"]})
@@ -69,10 +78,7 @@ def test_a_request_needs_the_consents_first(app: Any, world: dict[str, Any]) -> 
 
 def test_a_withdrawn_consent_pauses_an_approved_grant(app: Any, world: dict[str, Any]) -> None:
     dataset = world["dataset"]
-    give_consents(dataset)
-    request = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
-                  intended_use="u")
-    act("odpo_access_request_approve", "editor", id=request["id"])
+    approved_grant(dataset)
     allowed = resource_show(app, world)
     assert allowed.status_code == 200
     assert json.loads(allowed.body)["result"]["url"] == secret_url("restricted")
@@ -89,10 +95,7 @@ def test_a_withdrawn_consent_pauses_an_approved_grant(app: Any, world: dict[str,
 
 def test_a_revoked_grant_opens_the_deletion_obligation(app: Any, world: dict[str, Any]) -> None:
     dataset = world["dataset"]
-    give_consents(dataset)
-    request = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
-                  intended_use="u")
-    act("odpo_access_request_approve", "editor", id=request["id"])
+    request = approved_grant(dataset)
     act("odpo_grant_revoke", "editor", id=request["id"], reason="契約終了")
     outstanding = tk.get_action("orden_consent_deletion_outstanding_list")(
         {"ignore_auth": True}, {"dataset_id": dataset["id"]})
@@ -107,11 +110,8 @@ def test_an_expired_grant_opens_the_deletion_obligation_once(app: Any, cli: Any,
     from ckan.cli.cli import ckan as ckan_command
 
     dataset = world["dataset"]
-    give_consents(dataset)
-    expiring = act("odpo_access_request_create", "requester", package_id=dataset["id"], purpose="p",
-                   intended_use="u")
     tomorrow = (datetime.date.today() + datetime.timedelta(days=1)).isoformat()
-    act("odpo_access_request_approve", "editor", id=expiring["id"], expires_at=tomorrow)
+    expiring = approved_grant(dataset, expires_at=tomorrow)
 
     def outstanding() -> list[str]:
         return [row["user_name"] for row in tk.get_action("orden_consent_deletion_outstanding_list")(
