@@ -80,7 +80,6 @@ POPULAR_MATCHES = "odpo:search:popular-text-matches"
 POPULAR_FIELDS = "odpo:search:popular-fields"
 WARM_MATCHES = 64
 WARM_FIELDS = 32
-TEXT_COLUMNS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 NULL_DATE = np.iinfo(np.int64).min
 
@@ -769,7 +768,7 @@ def popular_matches(limit: int) -> list[tuple[str, str]]:
             column, tsquery = json.loads(member)
         except ValueError:
             continue
-        if column in TEXT_COLUMNS and isinstance(tsquery, str):
+        if column in store.TEXT_VECTORS and isinstance(tsquery, str):
             keys.append((column, tsquery))
     return keys
 

@@ -68,8 +68,6 @@ COLUMNS = (
     *store.ARRAY_COLUMNS,
 )
 TSVECTOR_COLUMNS = ("search_tsv", "field_tsv", "title_tsv", "notes_tsv")
-#: The vectors copied to the narrow text table.
-TEXT_VECTORS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 _DELETE_TEXT_ROWS = f"DELETE FROM {store.TEXT_TABLE} WHERE index_id IN (SELECT index_id FROM gone)"
 JSONB_COLUMNS = ("document", "strings", "numbers", "dates")
 #: Rows per INSERT statement when indexing in bulk.
@@ -276,11 +274,11 @@ def _upsert(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
         params = tuple(row[name] for row in batch for name in COLUMNS)
         conn.exec_driver_sql(statement, params)
     # the narrow copy of the vectors the column store searches (store.TEXT_TABLE)
-    vectors = ", ".join(("index_id", "indexed_seq", *TEXT_VECTORS))
+    vectors = ", ".join(("index_id", "indexed_seq", *store.TEXT_VECTORS))
     conn.exec_driver_sql(
         f"INSERT INTO {store.TEXT_TABLE} ({vectors}) SELECT {vectors} FROM {store.TABLE} "
         f"WHERE index_id = ANY(%s) ON CONFLICT (index_id) DO UPDATE SET "
-        + ", ".join(f"{name} = EXCLUDED.{name}" for name in ("indexed_seq", *TEXT_VECTORS)),
+        + ", ".join(f"{name} = EXCLUDED.{name}" for name in ("indexed_seq", *store.TEXT_VECTORS)),
         ([row["index_id"] for row in unique],))
 
 

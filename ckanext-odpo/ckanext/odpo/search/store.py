@@ -32,6 +32,8 @@ GENERATION = f"{TABLE}_generation"
 #: The text vectors again, in narrow rows: which documents a term matches is
 #: found there (see the migration 0003_odpo_search).
 TEXT_TABLE = "odpo_search_text"
+#: The vectors it holds.
+TEXT_VECTORS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 
 #: Positions between two values of a multi-valued field (Solr's
 #: ``positionIncrementGap``), so a phrase never spans two values.
