@@ -80,13 +80,64 @@ def test_width_forms_analyse_alike(full: str, half: str) -> None:
 # -- CJK bigrams and unigrams -----------------------------------------------
 
 
-def test_index_time_cjk_bigrams_and_unigrams() -> None:
+def test_index_time_cjk_bigrams_unigrams_and_ngrams() -> None:
     assert by_position("河川水質", index=True) == {
-        0: {"河川", "河"},
-        1: {"川水", "川"},
+        0: {"河川", "河", "河川水", "河川水質"},
+        1: {"川水", "川", "川水質"},
         2: {"水質", "水"},
         3: {"質"},
     }
+
+
+def test_ngram_queries_cover_a_cjk_run() -> None:
+    assert analysis.phrase("河川水", ngrams=True) == [(0, "河川水")]
+    assert analysis.phrase("河川水質", ngrams=True) == [(0, "河川水質")]
+    # 4-grams every four characters, the last one ending with the run
+    assert analysis.phrase("物流株式会社", ngrams=True) == [(0, "物流株式"), (2, "株式会社")]
+    assert analysis.phrase("避難場所一覧表です", ngrams=True) == [
+        (0, "避難場所"), (4, "一覧表で"), (1, "覧表です")]
+    # what follows the run keeps its distance; other words are unchanged
+    assert analysis.phrase("東大阪市 Wi-Fi", ngrams=True) == [(0, "東大阪市"), (4, "wi"), (1, "fi")]
+    assert analysis.phrase("水", ngrams=True) == analysis.phrase("水")
+
+
+def ngram_phrase_found(query: str, value: str) -> bool:
+    wanted = analysis.phrase(query, ngrams=True)
+    indexed = by_position(value, index=True)
+    if not wanted:
+        return False
+    offsets = []
+    total = 0
+    for distance, term in wanted:
+        total += distance
+        offsets.append((total, term))
+    return any(all(term in indexed.get(start + offset, ()) for offset, term in offsets)
+               for start in indexed)
+
+
+_KANJI = "大阪市府水質調査河川の人口一覧"
+
+
+@st.composite
+def query_and_value(draw: st.DrawFn) -> tuple[str, str]:
+    """A value, and a query taken from it with one character perhaps changed:
+    found, or found all but for its start, middle or end."""
+    value = draw(st.text(alphabet=_KANJI + " ・A", min_size=5, max_size=16))
+    start = draw(st.integers(0, len(value) - 1))
+    query = list(value[start:start + draw(st.integers(1, 10))])
+    if draw(st.booleans()):
+        where = draw(st.sampled_from((0, len(query) // 2, len(query) - 1)))
+        query[where] = draw(st.sampled_from(_KANJI))
+    return "".join(query), value
+
+
+@settings(max_examples=600, deadline=None)
+@given(query_and_value())
+def test_ngram_queries_match_where_the_bigram_phrase_matches(case: tuple[str, str]) -> None:
+    """The n-gram cover of a query finds exactly what the phrase of bigrams
+    finds (a small alphabet, so that partial and repeated matches are common)."""
+    query, value = case
+    assert ngram_phrase_found(query, value) == phrase_found(query, value)
 
 
 def test_query_time_cjk_bigrams_only() -> None:

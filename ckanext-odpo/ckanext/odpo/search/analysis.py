@@ -8,6 +8,11 @@ The analysis mirrors what the production Solr configset does (see
 * runs of CJK characters (Han, Hiragana, Katakana, Hangul) become overlapping
   character bigrams, as Solr's ``CJKBigramFilter`` does; every CJK character
   is also indexed on its own, so a one-character query finds it;
+* the PostgreSQL backend also indexes the trigrams and 4-grams of a CJK run,
+  at the position of their first character. They change no result: a query
+  of up to four CJK characters is then one term instead of a phrase of
+  bigrams, and a longer one a phrase of 4-grams (``ngrams`` below), which
+  PostgreSQL matches without reading every candidate's positions;
 * other text is split into words on anything that is not a letter or digit,
   and on letter/digit and lower/upper-case changes; at index time the
   catenation of the parts is indexed as well (``Wi-Fi`` is found by ``wifi``);
@@ -41,6 +46,9 @@ _CJK_RANGES = (
     (0xAC00, 0xD7AF),  # Hangul syllables
     (0x20000, 0x2FA1F),  # CJK extensions B..F, compatibility supplement
 )
+
+#: The longest CJK n-gram indexed (see the module docstring).
+NGRAM_MAX = 4
 
 _SUBWORD_RE = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _CASE_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -101,7 +109,8 @@ def _word_parts(word: str, split_case: bool) -> list[str]:
 
 
 def analyse(
-    text: str, *, stem: bool = False, index: bool = False, split_case: bool = True
+    text: str, *, stem: bool = False, index: bool = False, split_case: bool = True,
+    ngrams: bool = False,
 ) -> list[Token]:
     """Analyse ``text`` into positioned tokens.
 
@@ -112,6 +121,10 @@ def analyse(
             query-time analysis leaves them out, so that a query is a phrase
             of bigrams and parts.
         split_case: split words on lower/upper-case changes.
+        ngrams: query-time analysis for an index that holds the CJK
+            n-grams: a run of up to ``NGRAM_MAX`` characters is one term,
+            a longer one the n-grams that cover it. It matches exactly
+            where the phrase of bigrams matches.
 
     Returns:
         The tokens in order; several tokens may share a position.
@@ -120,27 +133,46 @@ def analyse(
     position = 0
     for cjk, run in _split_runs(normalise(text)):
         if cjk:
-            position = _analyse_cjk(run, position, tokens, index)
+            position = _analyse_cjk(run, position, tokens, index, ngrams)
         else:
             for word in run.split():
                 position = _analyse_word(word, position, tokens, stem, index, split_case)
     return tokens
 
 
-def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool) -> int:
+def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool,
+                 ngrams: bool = False) -> int:
     """Bigrams at the position of their first character; the next token
     follows the last character, at query time as at index time, so a phrase
     that continues after a CJK run keeps its distances."""
     if len(run) == 1:
         tokens.append(Token(position, run))
         return position + 1
+    if ngrams and not index:
+        tokens.extend(Token(position + offset, run[offset:offset + NGRAM_MAX])
+                      for offset in _cover(len(run)))
+        return position + len(run)
     for offset in range(len(run) - 1):
         tokens.append(Token(position + offset, run[offset : offset + 2]))
         if index:
             tokens.append(Token(position + offset, run[offset]))
+            tokens.extend(Token(position + offset, run[offset:offset + size])
+                          for size in range(3, min(NGRAM_MAX, len(run) - offset) + 1))
     if index:
         tokens.append(Token(position + len(run) - 1, run[-1]))
     return position + len(run)
+
+
+def _cover(length: int) -> list[int]:
+    """Offsets of the n-grams (of up to NGRAM_MAX characters) that cover a
+    run of ``length``: one term up to NGRAM_MAX, else 4-grams from the
+    start, every NGRAM_MAX characters, and one ending at the run's end."""
+    if length <= NGRAM_MAX:
+        return [0]
+    offsets = list(range(0, length - NGRAM_MAX + 1, NGRAM_MAX))
+    if offsets[-1] != length - NGRAM_MAX:
+        offsets.append(length - NGRAM_MAX)
+    return offsets
 
 
 def _analyse_word(
@@ -175,10 +207,11 @@ def terms(text: str, **options: bool) -> list[str]:
     return [token.term for token in analyse(text, **options)]
 
 
-def phrase(text: str, *, stem: bool = False) -> list[tuple[int, str]]:
+def phrase(text: str, *, stem: bool = False, ngrams: bool = False) -> list[tuple[int, str]]:
     """The query-time terms of ``text`` with the distance of each from the
-    previous one (0 for the first): what a phrase query must find."""
-    tokens = analyse(text, stem=stem)
+    previous one (0 for the first): what a phrase query must find. With
+    ``ngrams``, CJK runs are covered by n-grams (see ``analyse``)."""
+    tokens = analyse(text, stem=stem, ngrams=ngrams)
     result: list[tuple[int, str]] = []
     previous = None
     for token in tokens:

@@ -314,14 +314,16 @@ class ColumnStore:
         if entry.cursor < self.cursor:
             # a bitmap scan of the GIN index: never read every row's vector
             conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            # the sequence numbers as one binary string: no per-row conversion
             found = conn.exec_driver_sql(
-                f"SELECT string_agg(d.indexed_seq::text, ',') FROM {store.TEXT_TABLE} AS d "
+                f"SELECT string_agg(int8send(d.indexed_seq), ''::bytea) "
+                f"FROM {store.TEXT_TABLE} AS d "
                 f"WHERE d.{column} @@ %s::tsquery AND d.indexed_seq > %s AND d.indexed_seq <= %s",
                 (tsquery, entry.cursor, self.cursor)).scalar()
             conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
             if found:
                 seqs = self.arrays()["seqs"]
-                wanted = np.sort(np.array(found.split(","), dtype=np.int64))
+                wanted = np.sort(np.frombuffer(found, dtype=">i8").astype(np.int64))
                 positions = np.searchsorted(seqs, wanted)
                 known = positions < len(seqs)
                 known[known] = seqs[positions[known]] == wanted[known]

@@ -118,6 +118,8 @@ class PostgresSearchConnection:
             statement = (f"WITH gone AS (DELETE FROM {store.TABLE} AS d WHERE {condition.sql} "
                          f"RETURNING d.index_id) {_DELETE_TEXT_ROWS}")
             self._run(lambda conn: conn.exec_driver_sql(statement, tuple(condition.params)))
+        # a cleared index (``search-index clear``) has no row of an older analysis
+        self._run(lambda conn: conn.exec_driver_sql(store.MARK_ANALYSIS_CURRENT))
         self._bump_generation()
         return ""
 
@@ -276,10 +278,13 @@ def _upsert(conn: sa.engine.Connection, rows: list[dict[str, Any]]) -> None:
     # the narrow copy of the vectors the column store searches (store.TEXT_TABLE)
     vectors = ", ".join(("index_id", "indexed_seq", *store.TEXT_VECTORS))
     conn.exec_driver_sql(
-        f"INSERT INTO {store.TEXT_TABLE} ({vectors}) SELECT {vectors} FROM {store.TABLE} "
+        f"INSERT INTO {store.TEXT_TABLE} ({vectors}, analysis) SELECT {vectors}, "
+        f"{store.ANALYSIS_VERSION} FROM {store.TABLE} "
         f"WHERE index_id = ANY(%s) ON CONFLICT (index_id) DO UPDATE SET "
-        + ", ".join(f"{name} = EXCLUDED.{name}" for name in ("indexed_seq", *store.TEXT_VECTORS)),
+        + ", ".join(f"{name} = EXCLUDED.{name}"
+                    for name in ("indexed_seq", *store.TEXT_VECTORS, "analysis")),
         ([row["index_id"] for row in unique],))
+    conn.exec_driver_sql(store.MARK_ANALYSIS_CURRENT)
 
 
 # -- query assembly -----------------------------------------------------------

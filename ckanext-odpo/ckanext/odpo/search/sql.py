@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from . import analysis, schema
+from . import analysis, schema, store
 from .query import (
     MUST,
     MUST_NOT,
@@ -119,7 +119,7 @@ class Translator:
     def tsquery(self, field: str, text: str) -> str | None:
         """A phrase tsquery of the analysed ``text`` for ``field`` (None if empty)."""
         stem = field == "text" or schema.is_stemmed(field)
-        phrase = analysis.phrase(text, stem=stem)
+        phrase = analysis.phrase(text, stem=stem, ngrams=store.ngram_queries())
         if not phrase:
             return None
         prefix = "" if field == "text" else field_prefix(field)

@@ -34,6 +34,20 @@ GENERATION = f"{TABLE}_generation"
 TEXT_TABLE = "odpo_search_text"
 #: The vectors it holds.
 TEXT_VECTORS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
+#: Version of the text analysis that writes the vectors, kept per row of the
+#: text table (``analysis``): 2 added the CJK trigrams and 4-grams. Queries
+#: use them once every row has them (``META`` key ``analysis``, migration
+#: 0004_odpo_search); until then, phrases of bigrams, which match rows of
+#: both versions alike.
+ANALYSIS_VERSION = 2
+META = "odpo_search_meta"
+#: Set the index's analysis version once no row of an older one is left
+#: (after every write and deletion; an indexed lookup while rows are old).
+MARK_ANALYSIS_CURRENT = (
+    f"UPDATE {META} SET value = '{ANALYSIS_VERSION}' WHERE key = 'analysis' "
+    f"AND value <> '{ANALYSIS_VERSION}' AND NOT EXISTS "
+    f"(SELECT 1 FROM {TEXT_TABLE} WHERE analysis < {ANALYSIS_VERSION})")
+_ngram_queries = False
 
 #: Positions between two values of a multi-valued field (Solr's
 #: ``positionIncrementGap``), so a phrase never spans two values.
@@ -52,10 +66,21 @@ ARRAY_COLUMNS = ("permission_labels", "tags", "groups", "res_format")
 def index_state(conn: Any) -> tuple[int, int]:
     """(the index table's file node, the generation): what a process's cached
     results and columns are valid for. A truncated or re-created table has a
-    new file node."""
-    node, generation = conn.exec_driver_sql(
-        f"SELECT pg_relation_filenode('{TABLE}'), last_value FROM {GENERATION}").one()
+    new file node. Also notes whether queries may use the CJK n-grams
+    (:func:`ngram_queries`), for the search that follows."""
+    global _ngram_queries
+    node, generation, analysis_version = conn.exec_driver_sql(
+        f"SELECT pg_relation_filenode('{TABLE}'), last_value, "
+        f"(SELECT value FROM {META} WHERE key = 'analysis') FROM {GENERATION}").one()
+    _ngram_queries = analysis_version == str(ANALYSIS_VERSION)
     return int(node), int(generation)
+
+
+def ngram_queries() -> bool:
+    """Whether every indexed row holds the CJK n-grams, as of this process's
+    last :func:`index_state`: queries cover CJK runs with n-grams then
+    (``analysis.analyse(ngrams=True)``), phrases of bigrams before."""
+    return _ngram_queries
 
 
 def values_of(value: Any) -> list[Any]:
