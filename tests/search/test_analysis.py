@@ -82,20 +82,31 @@ def test_width_forms_analyse_alike(full: str, half: str) -> None:
 
 def test_index_time_cjk_bigrams_unigrams_and_ngrams() -> None:
     assert by_position("河川水質", index=True) == {
+        0: {"河川", "河"},
+        1: {"川水", "川"},
+        2: {"水質", "水"},
+        3: {"質"},
+    }
+    assert by_position("河川水質", index=True, ngrams=True) == {
         0: {"河川", "河", "河川水", "河川水質"},
         1: {"川水", "川", "川水質"},
         2: {"水質", "水"},
         3: {"質"},
     }
+    assert by_position("河川水質調査結果", index=True, ngrams=True)[1] == {
+        "川水", "川", "川水質", "川水質調", "川水質調査", "川水質調査結"}
 
 
 def test_ngram_queries_cover_a_cjk_run() -> None:
     assert analysis.phrase("河川水", ngrams=True) == [(0, "河川水")]
-    assert analysis.phrase("河川水質", ngrams=True) == [(0, "河川水質")]
-    # 4-grams every four characters, the last one ending with the run
-    assert analysis.phrase("物流株式会社", ngrams=True) == [(0, "物流株式"), (2, "株式会社")]
+    assert analysis.phrase("物流株式会社", ngrams=True) == [(0, "物流株式会社")]
+    # 6-grams every six characters, the last one ending with the run
     assert analysis.phrase("避難場所一覧表です", ngrams=True) == [
-        (0, "避難場所"), (4, "一覧表で"), (1, "覧表です")]
+        (0, "避難場所一覧"), (3, "所一覧表です")]
+    assert analysis.phrase("大阪府避難場所一覧表です", ngrams=True) == [
+        (0, "大阪府避難場"), (6, "所一覧表です")]
+    assert analysis.phrase("大阪府の避難場所一覧表です", ngrams=True) == [
+        (0, "大阪府の避難"), (6, "場所一覧表で"), (1, "所一覧表です")]
     # what follows the run keeps its distance; other words are unchanged
     assert analysis.phrase("東大阪市 Wi-Fi", ngrams=True) == [(0, "東大阪市"), (4, "wi"), (1, "fi")]
     assert analysis.phrase("水", ngrams=True) == analysis.phrase("水")
@@ -103,7 +114,7 @@ def test_ngram_queries_cover_a_cjk_run() -> None:
 
 def ngram_phrase_found(query: str, value: str) -> bool:
     wanted = analysis.phrase(query, ngrams=True)
-    indexed = by_position(value, index=True)
+    indexed = by_position(value, index=True, ngrams=True)
     if not wanted:
         return False
     offsets = []
@@ -122,9 +133,9 @@ _KANJI = "大阪市府水質調査河川の人口一覧"
 def query_and_value(draw: st.DrawFn) -> tuple[str, str]:
     """A value, and a query taken from it with one character perhaps changed:
     found, or found all but for its start, middle or end."""
-    value = draw(st.text(alphabet=_KANJI + " ・A", min_size=5, max_size=16))
+    value = draw(st.text(alphabet=_KANJI + " ・A", min_size=5, max_size=20))
     start = draw(st.integers(0, len(value) - 1))
-    query = list(value[start:start + draw(st.integers(1, 10))])
+    query = list(value[start:start + draw(st.integers(1, 14))])
     if draw(st.booleans()):
         where = draw(st.sampled_from((0, len(query) // 2, len(query) - 1)))
         query[where] = draw(st.sampled_from(_KANJI))

@@ -199,6 +199,44 @@ def test_title_matches_rank_above_description_matches(empty_index: Any, site_id:
     assert names(anonymous_search(conn, site_id, "避難所")) == ["shelters", "notes", "tagged"]
 
 
+PHRASE_CATALOGUE = (
+    # (name, title, notes, tags): 避難場所一覧表 (seven characters, a phrase
+    # of two n-grams) in the title, in the description, in a tag; its parts
+    # scattered; then the same for the English phrase "air quality"
+    ("shelters", "避難場所一覧表", "", ()),
+    ("notes", "資料B", "市内の避難場所一覧表です", ()),
+    ("tagged", "資料C", "", ("避難場所一覧表",)),
+    ("scattered", "避難場所の地図", "施設一覧表", ("一覧表",)),
+    ("air", "Air Quality Readings", "", ()),
+    ("air-notes", "資料E", "Hourly air quality data", ()),
+    ("air-scattered", "Quality of the air", "air and water quality", ()),
+)
+
+
+def test_phrases_rank_title_then_description_then_the_rest(
+        empty_index: Any, sql_connection: Any, site_id: str) -> None:
+    """Phrases (of CJK n-grams, of English words) in the catch-all, title and
+    description vectors: the same ranking from the columns as from the SQL
+    statement, and only where the words stand together."""
+    conn = empty_index
+    # the strongest match is the oldest: newest-first alone would reverse them
+    conn.add([dataset(site_id, name, title, notes=notes, tags=tags, modified=i % 4)
+              for i, (name, title, notes, tags) in enumerate(PHRASE_CATALOGUE)])
+    fq = diff.ckan_filters(site_id, ("public",))
+    for q in ("避難場所一覧表", '"air quality"', "air quality", "場所一覧表"):
+        assert compare(conn, sql_connection, q, fq=fq, **DISMAX)
+    assert names(anonymous_search(conn, site_id, "避難場所一覧表")) == [
+        "shelters", "notes", "tagged"]
+    assert names(anonymous_search(conn, site_id, '"air quality"')) == ["air", "air-notes"]
+
+    # a kept phrase match follows later writes in all three vectors
+    conn.add([dataset(site_id, "moved", "資料F", notes="避難場所一覧表の更新", modified=2),
+              dataset(site_id, "shelters", "資料A", notes="避難場所一覧表", modified=0)])
+    assert compare(conn, sql_connection, "避難場所一覧表", fq=fq, **DISMAX)
+    assert names(anonymous_search(conn, site_id, "避難場所一覧表")) == [
+        "moved", "notes", "shelters", "tagged"]
+
+
 def test_a_new_process_warms_the_popular_text_matches(empty_index: Any, site_id: str) -> None:
     from ckan.lib.redis import connect_to_redis
     from ckan.model import meta

@@ -8,11 +8,12 @@ The analysis mirrors what the production Solr configset does (see
 * runs of CJK characters (Han, Hiragana, Katakana, Hangul) become overlapping
   character bigrams, as Solr's ``CJKBigramFilter`` does; every CJK character
   is also indexed on its own, so a one-character query finds it;
-* the PostgreSQL backend also indexes the trigrams and 4-grams of a CJK run,
-  at the position of their first character. They change no result: a query
-  of up to four CJK characters is then one term instead of a phrase of
-  bigrams, and a longer one a phrase of 4-grams (``ngrams`` below), which
-  PostgreSQL matches without reading every candidate's positions;
+* the PostgreSQL backend also indexes the 3- to 6-grams of a CJK run in the
+  catch-all, title and description vectors, at the position of their first
+  character. They change no result: a query of up to six CJK characters is
+  then one term instead of a phrase of bigrams, and a longer one a phrase of
+  6-grams (``ngrams`` below). PostgreSQL finds a term in its GIN index alone,
+  but must read the positions of every candidate of a phrase;
 * other text is split into words on anything that is not a letter or digit,
   and on letter/digit and lower/upper-case changes; at index time the
   catenation of the parts is indexed as well (``Wi-Fi`` is found by ``wifi``);
@@ -48,7 +49,7 @@ _CJK_RANGES = (
 )
 
 #: The longest CJK n-gram indexed (see the module docstring).
-NGRAM_MAX = 4
+NGRAM_MAX = 6
 
 _SUBWORD_RE = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 _CASE_SPLIT_RE = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -121,10 +122,11 @@ def analyse(
             query-time analysis leaves them out, so that a query is a phrase
             of bigrams and parts.
         split_case: split words on lower/upper-case changes.
-        ngrams: query-time analysis for an index that holds the CJK
-            n-grams: a run of up to ``NGRAM_MAX`` characters is one term,
-            a longer one the n-grams that cover it. It matches exactly
-            where the phrase of bigrams matches.
+        ngrams: at index time, add the 3- to 6-grams of CJK runs;
+            at query time, for a vector that holds them: a run of up to
+            ``NGRAM_MAX`` characters is one term, a longer one the n-grams
+            that cover it. It matches exactly where the phrase of bigrams
+            matches.
 
     Returns:
         The tokens in order; several tokens may share a position.
@@ -156,6 +158,7 @@ def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool,
         tokens.append(Token(position + offset, run[offset : offset + 2]))
         if index:
             tokens.append(Token(position + offset, run[offset]))
+        if index and ngrams:
             tokens.extend(Token(position + offset, run[offset:offset + size])
                           for size in range(3, min(NGRAM_MAX, len(run) - offset) + 1))
     if index:
@@ -165,8 +168,8 @@ def _analyse_cjk(run: str, position: int, tokens: list[Token], index: bool,
 
 def _cover(length: int) -> list[int]:
     """Offsets of the n-grams (of up to NGRAM_MAX characters) that cover a
-    run of ``length``: one term up to NGRAM_MAX, else 4-grams from the
-    start, every NGRAM_MAX characters, and one ending at the run's end."""
+    run of ``length``: one term up to NGRAM_MAX, else NGRAM_MAX-grams from
+    the start, every NGRAM_MAX characters, and one ending at the run's end."""
     if length <= NGRAM_MAX:
         return [0]
     offsets = list(range(0, length - NGRAM_MAX + 1, NGRAM_MAX))

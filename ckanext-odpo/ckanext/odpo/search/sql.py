@@ -119,7 +119,9 @@ class Translator:
     def tsquery(self, field: str, text: str) -> str | None:
         """A phrase tsquery of the analysed ``text`` for ``field`` (None if empty)."""
         stem = field == "text" or schema.is_stemmed(field)
-        phrase = analysis.phrase(text, stem=stem, ngrams=store.ngram_queries())
+        # the catch-all vectors hold the CJK n-grams, the field vector not
+        ngrams = field == "text" and store.ngram_queries()
+        phrase = analysis.phrase(text, stem=stem, ngrams=ngrams)
         if not phrase:
             return None
         prefix = "" if field == "text" else field_prefix(field)

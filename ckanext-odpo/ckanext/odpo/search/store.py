@@ -35,7 +35,7 @@ TEXT_TABLE = "odpo_search_text"
 #: The vectors it holds.
 TEXT_VECTORS = ("search_tsv", "title_tsv", "notes_tsv", "field_tsv")
 #: Version of the text analysis that writes the vectors, kept per row of the
-#: text table (``analysis``): 2 added the CJK trigrams and 4-grams. Queries
+#: text table (``analysis``): 2 added the CJK 3- to 6-grams. Queries
 #: use them once every row has them (``META`` key ``analysis``, migration
 #: 0004_odpo_search); until then, phrases of bigrams, which match rows of
 #: both versions alike.
@@ -128,10 +128,12 @@ def as_date(field: str, value: Any) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _index_tokens(text: str, stem: bool) -> tuple[analysis.Token, ...]:
-    """Index-time tokens of a value. A title or description feeds the field's
-    own vector, the catch-all vector and the relevance vector: analysed once."""
-    return tuple(analysis.analyse(text, stem=stem, index=True))
+def _index_tokens(text: str, stem: bool, ngrams: bool) -> tuple[analysis.Token, ...]:
+    """Index-time tokens of a value, with the CJK n-grams for the catch-all
+    vector (and the title and description ones cut from it), without for the
+    field vector: a query on one field (``title:水質``) is rare, and a phrase
+    of bigrams answers it."""
+    return tuple(analysis.analyse(text, stem=stem, index=True, ngrams=ngrams))
 
 
 class _VectorBuilder:
@@ -141,8 +143,9 @@ class _VectorBuilder:
         self.positions: dict[str, list[str]] = {}
         self.next_position = 1
 
-    def add_value(self, text: str, *, prefix: str = "", weight: str = "D", stem: bool) -> None:
-        tokens = _index_tokens(text, stem)
+    def add_value(self, text: str, *, prefix: str = "", weight: str = "D", stem: bool,
+                  ngrams: bool = False) -> None:
+        tokens = _index_tokens(text, stem, ngrams)
         if not tokens:
             return
         base = self.next_position
@@ -251,7 +254,7 @@ def _vector(fields: dict[str, list[Any]], names: tuple[str, ...], weight: str) -
     vector = _VectorBuilder()
     for name in names:
         for value in fields.get(name, []):
-            vector.add_value(as_string(value), weight=weight, stem=True)
+            vector.add_value(as_string(value), weight=weight, stem=True, ngrams=True)
     return vector.literal()
 
 
@@ -260,7 +263,7 @@ def _catch_all_vector(fields: dict[str, list[Any]]) -> str:
     for name in _ordered_text_sources(fields):
         weight = schema.WEIGHT_CLASSES.get(name, "D")
         for value in fields[name]:
-            vector.add_value(as_string(value), weight=weight, stem=True)
+            vector.add_value(as_string(value), weight=weight, stem=True, ngrams=True)
     return vector.literal()
 
 

@@ -1,6 +1,6 @@
 """The text analysis version of each row of the text table, and of the index.
 
-Version 2 indexes the trigrams and 4-grams of CJK runs beside their bigrams
+Version 2 indexes the 3- to 6-grams of CJK runs beside their bigrams
 (``analysis.NGRAM_MAX``). Rows written before carry version 1, and queries
 keep to phrases of bigrams, which both versions match alike, until no row of
 version 1 is left (``ckan search-index rebuild`` rewrites them; writes and
