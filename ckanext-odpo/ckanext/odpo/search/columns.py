@@ -398,6 +398,9 @@ class Plan:
             elif name not in ("score", *DATE_COLUMNS):
                 raise Unsupported(f"sort on {name}")
             self.sort.append((name, direction))
+        # relevance is computed when the order or the returned fields use it
+        self.scored = (any(name == "score" for name, _ in self.sort)
+                       or "score" in statement.fields[1])
         from .connection import _list
 
         self.facets = _list(params.get("facet.field")) if statement._facets_on() else []
@@ -459,7 +462,9 @@ class Plan:
                 scores[positions[known]] = found_scores[known]
         elif not isinstance(self.statement.main_query, MatchAll):
             matched &= context.mask(self.statement.main_query)
-            scores = context.score(self.statement.main_query)
+            if self.scored:
+                # the title and description matches only change the scores
+                scores = context.score(self.statement.main_query)
         candidates = np.flatnonzero(matched)
         start, rows = max(self.statement.start, 0), max(self.statement.rows, 0)
         ordered = self._order(candidates, scores, columns, arrays, start + rows)
