@@ -7,6 +7,9 @@ deletions, a cleared index), since it decides who sees which dataset."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ import test_differential as diff
 from hypothesis import given
 from hypothesis import strategies as st
 
+from ckanext.odpo.search import columns as column_store
 from ckanext.odpo.search.columns import COLUMNS
 from ckanext.odpo.search.connection import RESULT_CACHE, PostgresSearchConnection
 
@@ -82,22 +86,69 @@ searches = st.fixed_dictionaries(
     labels=st.lists(st.sampled_from(diff.PERMISSION_LABELS), min_size=1, max_size=3,
                     unique=True),
     search=searches,
+    tested=st.booleans(),
 )
 def test_columns_answer_as_sql_does(
     search_connection: Any, sql_connection: Any, site_id: str,
     specs: list[diff.DatasetSpec], queries: list[tuple[str, Any]], labels: list[str],
-    search: dict[str, Any],
+    search: dict[str, Any], tested: bool,
 ) -> None:
     docs = diff.index_documents(specs, site_id)
     diff.reindex(search_connection, docs)
     params = {**search, "fl": "id score"}
-    for kind, query in queries:
-        if kind == "dismax":
-            compare(search_connection, sql_connection, query,
-                    fq=diff.ckan_filters(site_id, tuple(labels)), **DISMAX, **params)
-        else:
-            compare(search_connection, sql_connection, query.q, fq=list(query.fq),
-                    **{"q.op": query.q_op}, **params)
+    with scoring_by_testing(tested):
+        for kind, query in queries:
+            if kind == "dismax":
+                compare(search_connection, sql_connection, query,
+                        fq=diff.ckan_filters(site_id, tuple(labels)), **DISMAX, **params)
+            else:
+                compare(search_connection, sql_connection, query.q, fq=list(query.fq),
+                        **{"q.op": query.q_op}, **params)
+
+
+@diff.HYPOTHESIS_SETTINGS
+@given(
+    specs=st.lists(diff.dataset_specs, min_size=3, max_size=10),
+    queries=st.lists(diff.dismax_queries(), min_size=1, max_size=3),
+    prefix=st.integers(1, 4),
+    sort=st.sampled_from(("score desc, metadata_modified desc", "score desc, name desc",
+                          "score desc", "metadata_modified desc")),
+    start=st.sampled_from((0, 1, 2)),
+    rows=st.sampled_from((1, 2, 3)),
+)
+def test_relevance_from_the_newest_candidates_is_exact(
+    search_connection: Any, sql_connection: Any, site_id: str,
+    specs: list[diff.DatasetSpec], queries: list[str], prefix: int, sort: str, start: int,
+    rows: int,
+) -> None:
+    """Public, active datasets (so that most searches find several) searched
+    by relevance a page at a time, their titles and descriptions tested one
+    by one from the newest candidates on: the SQL statement's answer."""
+    specs = [dataclasses.replace(spec, state="active", private=False) for spec in specs]
+    diff.reindex(search_connection, diff.index_documents(specs, site_id))
+    with scoring_by_testing(prefix=prefix):
+        for q in queries:
+            compare(search_connection, sql_connection, q,
+                    fq=diff.ckan_filters(site_id, ("public",)), **DISMAX, sort=sort,
+                    start=start, rows=rows, fl="id score")
+
+
+@contextlib.contextmanager
+def scoring_by_testing(on: bool = True, prefix: int = 1) -> Iterator[None]:
+    """With ``on``, relevance scores the newest ``prefix`` candidates (or the
+    page, if larger) first and tests the title and description of documents
+    one by one wherever it may (with a large index, only where that is
+    cheaper than the GIN index)."""
+    constants = ("PREFIX_SCORED", "PREFIX_PAGES", "TEST_COST")
+    saved = [getattr(column_store, name) for name in constants]
+    if on:
+        for name, value in zip(constants, (prefix, 1, 0), strict=True):
+            setattr(column_store, name, value)
+    try:
+        yield
+    finally:
+        for name, value in zip(constants, saved, strict=True):
+            setattr(column_store, name, value)
 
 
 def dataset(site_id: str, name: str, title: str, *, private: bool = False,
@@ -197,6 +248,48 @@ def test_title_matches_rank_above_description_matches(empty_index: Any, site_id:
               dataset(site_id, "tagged", "資料C", tags=("避難所",), modified=2),
               dataset(site_id, "other", "資料D", modified=3)])
     assert names(anonymous_search(conn, site_id, "避難所")) == ["shelters", "notes", "tagged"]
+
+
+def test_relevance_scores_the_newest_candidates_first(
+        empty_index: Any, sql_connection: Any, site_id: str) -> None:
+    """When the newest candidates fill the page with the best score the query
+    can give, the older candidates' titles and descriptions are not looked
+    at; when they fall short, every candidate is scored; a page sorted on
+    something else has only its own documents scored. The answer is the SQL
+    statement's each time."""
+    conn = empty_index
+    params = {**DISMAX, "fq": diff.ckan_filters(site_id, ("public",)), "fl": "id name score",
+              "rows": 1, "sort": "score desc, metadata_modified desc"}
+
+    def search(q: str, **extra: Any) -> list[str]:
+        RESULT_CACHE.clear()
+        return names(conn.search(q=q, **{**params, **extra}))
+
+    conn.add([dataset(site_id, f"water-{i}", f"河川水質調査{i}", notes="水質の測定結果",
+                      modified=i) for i in range(6)])
+    with scoring_by_testing(prefix=4):
+        before = COLUMNS.tested
+        assert compare(conn, sql_connection, "水質", **params)
+        # the four newest (four times the page at least), in the title and the
+        # description vectors, and no other
+        assert COLUMNS.tested - before == 2 * 4
+        assert search("水質") == ["water-5"]
+
+    # the four newest now name it in a tag only: the best matches are older
+    conn.add([dataset(site_id, f"water-{i}", f"資料{i}", tags=("水質",), modified=i)
+              for i in range(2, 6)])
+    with scoring_by_testing(prefix=4):
+        before = COLUMNS.tested
+        assert compare(conn, sql_connection, "水質", **params)
+        assert COLUMNS.tested - before == 2 * 4 + 2 * 6
+        assert search("水質") == ["water-1"]
+        assert search("水質", start=1) == ["water-0"]
+
+        before = COLUMNS.tested
+        newest = {**params, "sort": "metadata_modified desc", "start": 1}
+        assert compare(conn, sql_connection, "水質", **newest)
+        assert COLUMNS.tested - before == 2 * 1
+        assert search("水質", sort="metadata_modified desc", start=1) == ["water-4"]
 
 
 PHRASE_CATALOGUE = (

@@ -79,6 +79,14 @@ MAX_TEXT_MATCH_ENTRIES = 8_000_000
 POPULAR_MATCHES = "odpo:search:popular-text-matches"
 POPULAR_FIELDS = "odpo:search:popular-fields"
 WARM_MATCHES = 64
+#: Relevance: how many of the newest candidates are scored first (at least,
+#: and at least so many pages), the most documents tested one by one against
+#: a vector, and how many rows of the GIN index's answer cost as much as one
+#: document tested.
+PREFIX_SCORED = 128
+PREFIX_PAGES = 4
+MAX_TESTED = 4096
+TEST_COST = 16
 WARM_FIELDS = 32
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 NULL_DATE = np.iinfo(np.int64).min
@@ -149,6 +157,7 @@ class ColumnStore:
         self.loads = 0
         self.load_seconds = 0.0
         self.answered = 0  # searches answered from the columns (for tests, benchmarks)
+        self.tested = 0  # documents whose vectors were tested one by one (the same)
 
     def _reset(self) -> None:
         self.state: tuple[Any, Any] | None = None  # (file node, generation) read last
@@ -335,6 +344,35 @@ class ColumnStore:
         self._bound_matches()
         return entry.array()
 
+    def has_matches(self, column: str, tsquery: str) -> bool:
+        """Whether the matches of ``tsquery`` in ``column`` are kept here, up to date."""
+        entry = self.matches.get((column, tsquery))
+        return entry is not None and entry.cursor >= self.cursor
+
+    def text_matches_within(self, conn: sa.engine.Connection, column: str, tsquery: str,
+                            ordinals: np.ndarray) -> np.ndarray:
+        """Those of ``ordinals`` whose ``column`` matches ``tsquery``: their
+        rows looked up by sequence number and their vectors tested one by
+        one (cheaper than the GIN index when the index would return many
+        more rows than asked about); not kept."""
+        if not len(ordinals):
+            return ordinals[:0]
+        self.tested += len(ordinals)
+        seqs = self.arrays()["seqs"]
+        wanted = "{" + ",".join(map(str, seqs[ordinals].tolist())) + "}"
+        # the sequence number's B-tree, then the vector of each of those rows
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+        found = conn.exec_driver_sql(
+            f"SELECT string_agg(int8send(d.indexed_seq), ''::bytea) "
+            f"FROM {store.TEXT_TABLE} AS d "
+            f"WHERE d.indexed_seq = ANY(%s::bigint[]) AND d.{column} @@ %s::tsquery",
+            (wanted, tsquery)).scalar()
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
+        if not found:
+            return ordinals[:0]
+        matched = np.sort(np.frombuffer(found, dtype=">i8").astype(np.int64))
+        return np.searchsorted(seqs, matched).astype(np.int32)
+
     def warm(self, conn: sa.engine.Connection, limit: int = WARM_MATCHES) -> int:
         """Load the columns, the extra fields and the text matches searched
         most across the site's processes (a new process answers its first
@@ -462,17 +500,53 @@ class Plan:
                 scores[positions[known]] = found_scores[known]
         elif not isinstance(self.statement.main_query, MatchAll):
             matched &= context.mask(self.statement.main_query)
-            if self.scored:
-                # the title and description matches only change the scores
-                scores = context.score(self.statement.main_query)
         candidates = np.flatnonzero(matched)
         start, rows = max(self.statement.start, 0), max(self.statement.rows, 0)
+        if (found is None and self.scored and not isinstance(self.statement.main_query, MatchAll)
+                and len(candidates)):
+            # the title and description matches only change the scores
+            if any(name == "score" for name, _ in self.sort):
+                candidates, scores = self._relevance(context, candidates, columns, arrays,
+                                                     start + rows)
+            else:  # returned, not sorted on: the page's scores are enough
+                page_ordinals = self._order(candidates, None, columns, arrays,
+                                            start + rows)[start:start + rows]
+                context.within = np.sort(page_ordinals)
+                scores = context.score(self.statement.main_query)
         ordered = self._order(candidates, scores, columns, arrays, start + rows)
         page = [(columns.index_ids[ordinal], int(seqs[ordinal]),
                  float(scores[ordinal]) if scores is not None else 0.0)
                 for ordinal in ordered[start:start + rows].tolist()]
         facets = {name: self._facet(name, columns, matched) for name in self.facets}
-        return page, int(len(candidates)), facets
+        return page, int(matched.sum()), facets
+
+    def _relevance(self, context: Evaluation, candidates: np.ndarray, columns: ColumnStore,
+                   arrays: dict[str, np.ndarray], needed: int
+                   ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The candidates that can reach the first ``needed`` places and the
+        scores, exact for those candidates.
+
+        When relevance leads the order, the newest candidates (by the
+        following sort keys) are scored first: when ``needed`` of them reach
+        the highest score the query can give, no other candidate can come
+        before them, and the title and description of the rest need not be
+        looked up. Otherwise every candidate is scored.
+        """
+        query = self.statement.main_query
+        leading, direction = self.sort[0]
+        if leading == "score" and direction == "desc" and needed < len(candidates):
+            size = min(len(candidates), max(PREFIX_SCORED, PREFIX_PAGES * needed))
+            prefix = self._order(candidates, None, columns, arrays, size,
+                                 sort=self.sort[1:])[:size]
+            context.within = np.sort(prefix)
+            scores = context.score(query)
+            best = context.score_bound(query)
+            if scores is None or best is None:
+                return candidates, scores
+            if np.count_nonzero(scores[prefix] >= best) >= needed:
+                return prefix, scores
+        context.within = candidates
+        return candidates, context.score(query)
 
     def main_matches(self, conn: sa.engine.Connection
                      ) -> tuple[np.ndarray, np.ndarray | None] | None:
@@ -499,13 +573,15 @@ class Plan:
         return found, found_scores
 
     def _order(self, candidates: np.ndarray, scores: np.ndarray | None, columns: ColumnStore,
-               arrays: dict[str, np.ndarray], needed: int) -> np.ndarray:
-        """The first ``needed`` candidates in the order of the sort keys, ties
-        broken by index order (as the SQL statement orders them)."""
+               arrays: dict[str, np.ndarray], needed: int,
+               sort: list[tuple[str, str]] | None = None) -> np.ndarray:
+        """The first ``needed`` candidates in the order of the sort keys
+        (``sort``, by default the search's), ties broken by index order (as
+        the SQL statement orders them)."""
         if needed <= 0:
             return candidates[:0]
         keys: list[np.ndarray] = []  # most significant first; NULLS LAST is +inf
-        for name, direction in self.sort:
+        for name, direction in self.sort if sort is None else sort:
             sign = -1.0 if direction == "desc" else 1.0
             if name == "score":
                 values = scores[candidates] if scores is not None else np.zeros(len(candidates))
@@ -584,6 +660,8 @@ class Evaluation:
         self.columns = columns
         self.size = size
         self._masks: dict[Query, np.ndarray] = {}
+        #: the documents whose scores are wanted (sorted ordinals); None: all
+        self.within: np.ndarray | None = None
 
     def mask(self, query: Query) -> np.ndarray:
         """The documents ``query`` matches (a fresh array: callers may change it)."""
@@ -641,6 +719,25 @@ class Evaluation:
             mask[self.columns.text_matches(self.conn, column, tsquery)] = True
         return mask
 
+    def score_mask(self, query: TermQuery, column: str) -> np.ndarray:
+        """The documents whose ``column`` matches the term, exact for the
+        documents ``within``: the column's matches in the whole index, or
+        (when far fewer documents are wanted than the term matches) the
+        wanted documents tested one by one."""
+        matching = "search_tsv" if query.field == "text" else "field_tsv"
+        tsquery = self.translator.tsquery(query.field, query.value)
+        within = self.within
+        if (column == matching or within is None or tsquery is None
+                or self.columns.has_matches(column, tsquery) or len(within) > MAX_TESTED):
+            return self.text_mask(query, column)
+        # the column's matches are among the term's: what the index would read
+        reach = len(self.columns.text_matches(self.conn, matching, tsquery))
+        if len(within) * TEST_COST > reach:
+            return self.text_mask(query, column)
+        mask = np.zeros(self.size, dtype=np.bool_)
+        mask[self.columns.text_matches_within(self.conn, column, tsquery, within)] = True
+        return mask
+
     def _range(self, query: RangeQuery, values: np.ndarray) -> np.ndarray:
         now = self.translator.now
         mask = values != NULL_DATE
@@ -667,6 +764,37 @@ class Evaluation:
         for part in parts[1:]:
             total = total + part
         return total
+
+    def score_bound(self, query: Query) -> float | None:
+        """The highest score ``query`` gives a document (every term matching
+        everywhere), added up as :meth:`score` adds; None when nothing scores."""
+        parts = self._bound_parts(query)
+        if not parts:
+            return None
+        total = parts[0]
+        for part in parts[1:]:
+            total = total + part
+        return total
+
+    def _bound_parts(self, query: Query) -> list[float]:
+        if isinstance(query, BooleanQuery):
+            return [part for occur, clause in query.clauses if occur != MUST_NOT
+                    for part in self._bound_parts(clause)]
+        if isinstance(query, DisjunctionQuery):
+            alternatives = [p for q in needed_alternatives(query) for p in self._bound_parts(q)]
+            return [max(alternatives)] if alternatives else []
+        if isinstance(query, TermQuery):
+            weights = term_weights(query)
+            if weights is None:
+                return []
+            if ((query.field == "text" or schema.is_text(query.field))
+                    and self.translator.tsquery(query.field, query.value) is None):
+                return []
+            total = max(weights[0][1], 0.0)
+            for _, weight in weights[1:]:
+                total = total + max(weight, 0.0)
+            return [total]
+        return []
 
     def _score_parts(self, query: Query) -> list[np.ndarray]:
         if isinstance(query, BooleanQuery):
@@ -696,7 +824,7 @@ class Evaluation:
                 return []
             total: np.ndarray | None = None
             for column, weight in weights:
-                part = np.where(self.text_mask(query, column), weight, 0.0)
+                part = np.where(self.score_mask(query, column), weight, 0.0)
                 total = part if total is None else total + part
             assert total is not None
             return [total]
