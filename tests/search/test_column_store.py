@@ -204,6 +204,12 @@ def test_every_index_write_is_seen_at_once(empty_index: Any, site_id: str) -> No
     first = anonymous_search(conn, site_id, "水質")
     assert sorted(names(first)) == ["lake", "river"]
     assert first.facets["facet_fields"]["tags"] == ["水質", 2]
+    # CKAN's filters (site, state, permission labels) are kept for the next
+    # search, until the next write
+    kept = {query: id(mask) for query, mask in COLUMNS.filters.items()}
+    assert len(kept) == 3
+    assert sorted(names(anonymous_search(conn, site_id, "*:*"))) == ["lake", "river", "toilet"]
+    assert {query: id(mask) for query, mask in COLUMNS.filters.items()} == kept
 
     # a dataset made private disappears for anonymous users at once, though
     # the text match was found (and kept) before

@@ -37,7 +37,7 @@ import threading
 import time
 from array import array
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import numpy as np
 import sqlalchemy as sa
@@ -79,6 +79,7 @@ MAX_TEXT_MATCH_ENTRIES = 8_000_000
 POPULAR_MATCHES = "odpo:search:popular-text-matches"
 POPULAR_FIELDS = "odpo:search:popular-fields"
 WARM_MATCHES = 64
+WARM_FIELDS = 32
 #: Relevance: how many of the newest candidates are scored first (at least,
 #: and at least so many pages), the most documents tested one by one against
 #: a vector, and how many rows of the GIN index's answer cost as much as one
@@ -88,7 +89,8 @@ PREFIX_SCORED = 32
 PREFIX_PAGES = 2
 MAX_TESTED = 4096
 TEST_COST = 50
-WARM_FIELDS = 32
+#: Filter masks kept per process (100 KB each at 100,000 documents).
+MAX_FILTER_MASKS = 64
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 NULL_DATE = np.iinfo(np.int64).min
 
@@ -173,6 +175,10 @@ class ColumnStore:
         self.extra_fields: list[str] = []
         self._np: dict[str, np.ndarray] | None = None
         self.matches: OrderedDict[tuple[str, str], TextMatches] = OrderedDict()
+        #: filter masks (CKAN's site, state and permission filters, facets
+        #: chosen), valid for the arrays they were computed on
+        self.filters: OrderedDict[Query, np.ndarray] = OrderedDict()
+        self.filters_of: dict[str, np.ndarray] | None = None
         self.match_entries = 0  # ordinals held in all the text matches
         #: (column, tsquery) tested row by row, and the cursor then: searched
         #: again before the next write, the term is looked up in full and kept
@@ -348,6 +354,25 @@ class ColumnStore:
         self._bound_matches()
         return entry.array()
 
+    def filter_mask(self, query: Query, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """The documents a filter on string fields matches (read-only),
+        computed once until the columns change: any index write makes new
+        arrays, which drops every kept mask."""
+        arrays = self.arrays()
+        if self.filters_of is not arrays:
+            self.filters.clear()
+            self.filters_of = arrays
+        mask = self.filters.get(query)
+        if mask is None:
+            mask = compute()
+            mask.setflags(write=False)
+            self.filters[query] = mask
+            if len(self.filters) > MAX_FILTER_MASKS:
+                self.filters.popitem(last=False)
+        else:
+            self.filters.move_to_end(query)
+        return mask
+
     def has_matches(self, column: str, tsquery: str) -> bool:
         """Whether the matches of ``tsquery`` in ``column`` are kept here (the
         rows written since are looked up alone), or had better be (tested row
@@ -495,7 +520,7 @@ class Plan:
         context = Evaluation(self.statement, conn, columns, size)
         matched = arrays["alive"].copy()
         for query in self.statement.filters:
-            matched &= context.mask(query)
+            matched &= context.filter(query)
         scores = None
         if found is not None:
             found_seqs, found_scores = found
@@ -676,6 +701,13 @@ class Evaluation:
         #: the documents whose scores are wanted (sorted ordinals); None: all
         self.within: np.ndarray | None = None
 
+    def filter(self, query: Query) -> np.ndarray:
+        """The documents an ``fq`` filter matches (not to be changed): kept by
+        the column store when it depends on string fields only."""
+        if on_strings_only(query):
+            return self.columns.filter_mask(query, lambda: self._evaluate(query))
+        return self.mask(query)
+
     def mask(self, query: Query) -> np.ndarray:
         """The documents ``query`` matches (a fresh array: callers may change it)."""
         cached = self._masks.get(query)
@@ -843,6 +875,20 @@ class Evaluation:
             return [total]
         ((_, weight),) = weights
         return [np.where(self.mask(query), weight, 0.0)]
+
+
+def on_strings_only(query: Query) -> bool:
+    """Whether ``query`` depends on string fields alone (no text matches, no
+    dates relative to now): its documents change only when the index does."""
+    if isinstance(query, (MatchAll, MatchNone)):
+        return True
+    if isinstance(query, TermQuery):
+        return query.field != "text" and not schema.is_text(query.field)
+    if isinstance(query, DisjunctionQuery):
+        return all(on_strings_only(q) for q in query.alternatives)
+    if isinstance(query, BooleanQuery):
+        return all(on_strings_only(q) for _, q in query.clauses)
+    return False
 
 
 def needed_alternatives(query: DisjunctionQuery) -> tuple[Query, ...]:
