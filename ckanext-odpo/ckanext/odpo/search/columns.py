@@ -537,6 +537,7 @@ class Plan:
             matched &= context.mask(self.statement.main_query)
         candidates = np.flatnonzero(matched)
         start, rows = max(self.statement.start, 0), max(self.statement.rows, 0)
+        ordered = None
         if (found is None and self.scored and not isinstance(self.statement.main_query, MatchAll)
                 and len(candidates)):
             # the title and description matches only change the scores
@@ -544,11 +545,11 @@ class Plan:
                 candidates, scores = self._relevance(context, candidates, columns, arrays,
                                                      start + rows)
             else:  # returned, not sorted on: the page's scores are enough
-                page_ordinals = self._order(candidates, None, columns, arrays,
-                                            start + rows)[start:start + rows]
-                context.within = np.sort(page_ordinals)
+                ordered = self._order(candidates, None, columns, arrays, start + rows)
+                context.within = np.sort(ordered[start:start + rows])
                 scores = context.score(self.statement.main_query)
-        ordered = self._order(candidates, scores, columns, arrays, start + rows)
+        if ordered is None:
+            ordered = self._order(candidates, scores, columns, arrays, start + rows)
         page = [(columns.index_ids[ordinal], int(seqs[ordinal]),
                  float(scores[ordinal]) if scores is not None else 0.0)
                 for ordinal in ordered[start:start + rows].tolist()]
@@ -571,17 +572,17 @@ class Plan:
         """
         query = self.statement.main_query
         leading, direction = self.sort[0]
+        bounds = context.score_bounds(query)
         if (leading == "score" and direction == "desc" and needed < len(candidates)
-                and len(context._bound_parts(query)) == 1):
+                and len(bounds) == 1):
             size = min(len(candidates), max(PREFIX_SCORED, PREFIX_PAGES * needed))
             prefix = self._order(candidates, None, columns, arrays, size,
                                  sort=self.sort[1:])[:size]
             context.within = np.sort(prefix)
             scores = context.score(query)
-            best = context.score_bound(query)
-            if scores is None or best is None:
+            if scores is None:
                 return candidates, scores
-            if np.count_nonzero(scores[prefix] >= best) >= needed:
+            if np.count_nonzero(scores[prefix] >= bounds[0]) >= needed:
                 return prefix, scores
         context.within = candidates
         return candidates, context.score(query)
@@ -810,23 +811,14 @@ class Evaluation:
             total = total + part
         return total
 
-    def score_bound(self, query: Query) -> float | None:
-        """The highest score ``query`` gives a document (every term matching
-        everywhere), added up as :meth:`score` adds; None when nothing scores."""
-        parts = self._bound_parts(query)
-        if not parts:
-            return None
-        total = parts[0]
-        for part in parts[1:]:
-            total = total + part
-        return total
-
-    def _bound_parts(self, query: Query) -> list[float]:
+    def score_bounds(self, query: Query) -> list[float]:
+        """The highest value of each part :meth:`score` adds up (every term
+        matching everywhere), in the same order."""
         if isinstance(query, BooleanQuery):
             return [part for occur, clause in query.clauses if occur != MUST_NOT
-                    for part in self._bound_parts(clause)]
+                    for part in self.score_bounds(clause)]
         if isinstance(query, DisjunctionQuery):
-            alternatives = [p for q in needed_alternatives(query) for p in self._bound_parts(q)]
+            alternatives = [p for q in needed_alternatives(query) for p in self.score_bounds(q)]
             return [max(alternatives)] if alternatives else []
         if isinstance(query, TermQuery):
             weights = term_weights(query)
