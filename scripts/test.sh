@@ -62,7 +62,10 @@ if [[ -f $suites_file ]]; then
     if ((${#suites[@]})); then
         say "CKAN core suites from $suites_file: ${#suites[@]} node id(s)"
         set +e
-        "$PY" -m pytest "${common[@]}" -p no:cacheprovider -q "${extra[@]}" --pyargs "${suites[@]}"
+        # odpo_core_seed: the factories' random data seeded per test
+        PYTHONPATH="tests/ckan_core${PYTHONPATH:+:$PYTHONPATH}" \
+            "$PY" -m pytest "${common[@]}" -p no:cacheprovider -p odpo_core_seed -q "${extra[@]}" \
+            --pyargs "${suites[@]}"
         status=$?
         set -e
         ((status == 0)) || failed+=("CKAN core suites (pytest exit $status)")

@@ -8,6 +8,9 @@ from importlib.metadata import entry_points
 
 import pytest
 
+# the factories' random text seeded per test (see the module)
+from ckan_core.odpo_core_seed import pytest_runtest_setup  # noqa: F401
+
 # Plugins whose tables come from their own alembic migrations, in the order
 # they are applied. CKAN's ``reset_db`` drops every table of the database,
 # these included; ``clean_db`` puts them back.
