@@ -44,7 +44,7 @@ import sqlalchemy as sa
 from dateutil.parser import isoparse
 
 from . import schema, store
-from .sql import ANY_MATCH, FIELD_MATCH, TITLE_MATCH, term_weights
+from .sql import ANY_MATCH, FIELD_MATCH, TITLE_MATCH, matching_vector, term_weights
 from .query import (
     MUST,
     MUST_NOT,
@@ -341,12 +341,7 @@ class ColumnStore:
                 (tsquery, entry.cursor, self.cursor)).scalar()
             conn.exec_driver_sql("SET LOCAL enable_seqscan = on")
             if found:
-                seqs = self.arrays()["seqs"]
-                wanted = np.sort(np.frombuffer(found, dtype=">i8").astype(np.int64))
-                positions = np.searchsorted(seqs, wanted)
-                known = positions < len(seqs)
-                known[known] = seqs[positions[known]] == wanted[known]
-                added = positions[known].astype(np.int32).tolist()
+                added = self._ordinals_of(found).tolist()
                 entry.ordinals.extend(added)
                 self.match_entries += len(added)
                 entry.cached = None
@@ -403,10 +398,18 @@ class ColumnStore:
             f"WHERE d.indexed_seq = ANY(%s::bigint[]) AND d.{column} @@ %s::tsquery",
             (wanted, tsquery)).scalar()
         conn.exec_driver_sql("SET LOCAL enable_bitmapscan = on")
-        if not found:
-            return ordinals[:0]
-        matched = np.sort(np.frombuffer(found, dtype=">i8").astype(np.int64))
-        return np.searchsorted(seqs, matched).astype(np.int32)
+        return self._ordinals_of(found) if found else ordinals[:0]
+
+    def _ordinals_of(self, found: bytes) -> np.ndarray:
+        """The ordinals (ascending) of the sequence numbers in ``found``, one
+        binary string of big-endian int8 values (``string_agg(int8send(...))``);
+        numbers the columns do not hold are left out."""
+        seqs = self.arrays()["seqs"]
+        wanted = np.sort(np.frombuffer(found, dtype=">i8").astype(np.int64))
+        positions = np.searchsorted(seqs, wanted)
+        known = positions < len(seqs)
+        known[known] = seqs[positions[known]] == wanted[known]
+        return positions[known].astype(np.int32)
 
     def warm(self, conn: sa.engine.Connection, limit: int = WARM_MATCHES) -> int:
         """Load the columns, the extra fields and the text matches searched
@@ -472,8 +475,8 @@ class Plan:
                 raise Unsupported(f"sort on {name}")
             self.sort.append((name, direction))
         # relevance is computed when the order or the returned fields use it
-        self.scored = (any(name == "score" for name, _ in self.sort)
-                       or "score" in statement.fields[1])
+        self.score_sorted = any(name == "score" for name, _ in self.sort)
+        self.scored = self.score_sorted or "score" in statement.fields[1]
         from .connection import _list
 
         self.facets = _list(params.get("facet.field")) if statement._facets_on() else []
@@ -541,7 +544,7 @@ class Plan:
         if (found is None and self.scored and not isinstance(self.statement.main_query, MatchAll)
                 and len(candidates)):
             # the title and description matches only change the scores
-            if any(name == "score" for name, _ in self.sort):
+            if self.score_sorted:
                 candidates, scores = self._relevance(context, candidates, columns, arrays,
                                                      start + rows)
             else:  # returned, not sorted on: the page's scores are enough
@@ -724,8 +727,7 @@ class Evaluation:
             return np.zeros(size, dtype=np.bool_)
         if isinstance(query, TermQuery):
             if query.field == "text" or schema.is_text(query.field):
-                column = "search_tsv" if query.field == "text" else "field_tsv"
-                return self.text_mask(query, column)
+                return self.text_mask(query, matching_vector(query))
             column = self.columns.columns[query.field]
             mask = np.zeros(size, dtype=np.bool_)
             code = column.codes.get(query.value)
@@ -770,7 +772,7 @@ class Evaluation:
         documents ``within``: the column's matches in the whole index, or
         (when far fewer documents are wanted than the term matches) the
         wanted documents tested one by one."""
-        matching = "search_tsv" if query.field == "text" else "field_tsv"
+        matching = matching_vector(query)
         tsquery = self.translator.tsquery(query.field, query.value)
         within = self.within
         if (column == matching or within is None or tsquery is None

@@ -96,8 +96,7 @@ class Translator:
             tsquery = self.tsquery(query.field, query.value)
             if tsquery is None:
                 return Fragment("FALSE", [])
-            column = "d.search_tsv" if query.field == "text" else "d.field_tsv"
-            return Fragment(f"{column} @@ %s::tsquery", [tsquery])
+            return Fragment(f"d.{matching_vector(query)} @@ %s::tsquery", [tsquery])
         if kind == "ngram":
             return self._ngram(query)
         if kind in ("int", "float"):
@@ -233,6 +232,12 @@ class Translator:
 #: description, and anywhere in the document; a field named in the query
 #: (``title:...``, ``tags:...``) scores ``FIELD_MATCH``.
 TITLE_MATCH, NOTES_MATCH, ANY_MATCH, FIELD_MATCH = 1.0, 0.4, 0.1, 0.1
+
+
+def matching_vector(query: TermQuery) -> str:
+    """The vector a text term must match: the catch-all for ``text``, the
+    field vectors for a named text field. Shared like :func:`term_weights`."""
+    return "search_tsv" if query.field == "text" else "field_tsv"
 
 
 def term_weights(query: TermQuery) -> list[tuple[str, float]] | None:
